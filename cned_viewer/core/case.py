@@ -1,0 +1,34 @@
+"""A case: one image, its label maps, clinical data and where it all came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cned_viewer.core.labels import LabelMap
+from cned_viewer.core.volume import Volume
+
+
+@dataclass(eq=False)
+class Case:
+    """Everything the viewer knows about one patient examination.
+
+    ``labels`` holds the app's label table (liver, tumour, portal vein, hepatic veins) on the
+    image grid; ``segments`` an optional Couinaud map (1-8) on the same grid. ``clinical``
+    holds the clinical inputs (see :mod:`cned_viewer.core.clinical` once present);
+    ``metadata`` identifying and descriptive values (patient, study, series, source paths);
+    ``warnings`` what the loaders noticed and the user must be told.
+    """
+
+    image: Volume
+    labels: LabelMap | None = None
+    segments: LabelMap | None = None
+    clinical: Any = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for name in ("labels", "segments"):
+            mask = getattr(self, name)
+            if mask is not None and not mask.geometry.matches(self.image.geometry):
+                raise ValueError(f"{name} must lie on the image grid; resample it first (cned_viewer.io.masks)")
