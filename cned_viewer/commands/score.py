@@ -1,0 +1,142 @@
+"""``score`` (one patient) and ``score-table`` (a cohort CSV): file reading and writing only.
+
+The logic lives in :mod:`cned_viewer.scores` (inputs, registry, cohort, text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from cned_viewer.core.clinical import ClinicalData
+from cned_viewer.errors import UserError
+from cned_viewer.scores.cohort import output_columns, score_table
+from cned_viewer.scores.inputs import build_inputs
+from cned_viewer.scores.registry import evaluate_all, list_scores
+from cned_viewer.scores.text import format_results
+
+JSON_SCHEMA_VERSION = 1
+
+
+def register(subparsers: Any) -> None:
+    """Add ``score`` and ``score-table`` to the CLI."""
+    score = subparsers.add_parser(
+        "score", help="all scores of one patient (C-NED, Fong, TBS, GAME, m-CS, Nordlinger, TTV)",
+        description="Score one patient from clinical data and, optionally, the image measurements.")
+    score.add_argument("--clinical", type=Path, help="clinical data JSON (see cned_viewer.core.clinical)")
+    score.add_argument("--measurements", type=Path, help="measurement JSON of the baseline scan")
+    score.add_argument("--followup-measurements", type=Path,
+                       help="measurement JSON of the first scan after induction therapy (TTV change)")
+    score.add_argument("--diameter", choices=("axial", "feret"), default="axial",
+                       help="lesion diameter used as 'largest diameter' (default: axial, RECIST-style)")
+    score.add_argument("--json", action="store_true", help="print JSON instead of a text table")
+    score.add_argument("--list", action="store_true", help="list the available scores and their inputs, then exit")
+    score.set_defaults(func=run_score)
+
+    table = subparsers.add_parser(
+        "score-table", help="score a cohort CSV (one row per patient)",
+        description="Add <score>_total, _group, _complete and _missing columns to every row of a CSV. "
+                    "Empty cells are unknown; rows with invalid cells are reported and left out.")
+    table.add_argument("input", type=Path, help="input CSV (comma or semicolon separated, UTF-8)")
+    table.add_argument("-o", "--output", type=Path, required=True, help="output CSV (written atomically)")
+    table.set_defaults(func=run_score_table)
+
+
+def run_score(args: argparse.Namespace) -> int:
+    """Print every score of one patient; exit 0 (incomplete scores are a valid result)."""
+    if args.list:
+        described = [s.describe() for s in list_scores()]
+        if args.json:
+            print(json.dumps(described, indent=2, ensure_ascii=False))
+        else:
+            for d in described:
+                print(f"{d['id']}: {d['name']} ({d['citation']}); inputs: {', '.join(i['name'] for i in d['inputs'])}")
+        return 0
+    if args.clinical is None:
+        raise UserError("give the clinical data with --clinical C.json (or --list to see the scores)")
+    clinical = ClinicalData.from_dict(_read_json(args.clinical, "clinical data"))
+    measurements = _read_json(args.measurements, "measurements") if args.measurements else None
+    followup = _read_json(args.followup_measurements, "follow-up measurements") if args.followup_measurements else None
+    inputs = build_inputs(clinical, measurements, followup, diameter=args.diameter)
+    results = evaluate_all(inputs)
+    if args.json:
+        payload = {"schema_version": JSON_SCHEMA_VERSION, "diameter": args.diameter,
+                   "scores": [r.to_dict() for r in results],
+                   "inputs": {name: value.to_dict() for name, value in inputs.items()}}
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print(format_results(results))
+    return 0
+
+
+def run_score_table(args: argparse.Namespace) -> int:
+    """Score a cohort CSV; exit 0 if every row was scored, 1 if some rows were left out."""
+    header, rows, delimiter = _read_csv(args.input)
+    columns = output_columns(header)
+    good, errors = score_table(rows)
+    _write_csv_atomically(args.output, columns, good, delimiter)
+    for error in errors:
+        print(f"{args.input}: {error}", file=sys.stderr)
+    print(f"scored {len(good)} row(s) into {args.output}" + (f"; {len(errors)} row(s) left out" if errors else ""),
+          file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{what} file {path} not found; check the path") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {what} file {path}: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{what} file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]], str]:
+    """Header, ``(line number, row)`` pairs and the delimiter (``,`` or ``;``, from the header line)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"input table {path} not found; check the path") from None
+    except UnicodeDecodeError:
+        raise UserError(f"input table {path} is not UTF-8 text; save it as CSV UTF-8 and retry") from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if not reader.fieldnames:
+        raise UserError(f"input table {path} is empty; it needs a header row (patient_id, differentiation, ...)")
+    header = [name.strip() for name in reader.fieldnames]
+    if len(set(header)) != len(header):
+        raise UserError(f"input table {path} has duplicate column names; make them unique")
+    reader.fieldnames = header
+    rows = [(reader.line_num, row) for row in reader]
+    return header, rows, delimiter
+
+
+def _write_csv_atomically(path: Path, columns: list[str], rows: list[dict[str, Any]], delimiter: str) -> None:
+    """Write to a temporary file beside ``path``, then replace ``path`` with it."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise UserError(f"output folder {folder} does not exist; create it first")
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        os.chmod(temp, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, delimiter=delimiter, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

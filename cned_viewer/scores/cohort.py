@@ -1,0 +1,106 @@
+"""Cohort tables: one row per patient in, the same row plus score columns out (pure, no files).
+
+Input columns named like a clinical field (``differentiation``, ``node_positive``,
+``cea_ng_ml``, ``pt4``, ``kras_mutated``, ...) or an image item (``lesion_count``,
+``largest_diameter_cm``, ``tlvr``, ``ttv_ml``, ``ttv_followup_ml``, ...) are read; an empty
+cell is unknown; every other column is passed through. Image items come from the table,
+so their origin is ``typed``. Added per score id of :data:`COHORT_SCORES`:
+``<id>_total``, ``<id>_group``, ``<id>_complete`` (1/0) and ``<id>_missing`` (input names,
+``;``-separated), then ``ttv_change_ml`` and ``ttv_change_percent``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cned_viewer.core.clinical import FIELDS_BY_NAME, ClinicalData
+from cned_viewer.errors import UserError
+from cned_viewer.scores.inputs import build_inputs
+from cned_viewer.scores.registry import evaluate_all
+from cned_viewer.scores.results import ScoreResult, format_number
+from cned_viewer.scores.ttv import ttv_change
+
+COHORT_SCORES: tuple[str, ...] = ("cned", "fong", "tbs", "game", "mcs", "nordlinger")
+_SCORE_SUFFIXES = ("total", "group", "complete", "missing")
+_TTV_COLUMNS = ("ttv_change_ml", "ttv_change_percent")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row that could not be scored: its line in the file, patient id and the reason."""
+
+    line: int
+    patient_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        who = f" (patient {self.patient_id})" if self.patient_id else ""
+        return f"line {self.line}{who}: {self.reason}"
+
+
+def output_columns(input_columns: Sequence[str]) -> list[str]:
+    """The input columns followed by the added ones; :class:`UserError` if one already exists."""
+    added = [f"{sid}_{suffix}" for sid in COHORT_SCORES for suffix in _SCORE_SUFFIXES] + list(_TTV_COLUMNS)
+    clash = [c for c in added if c in input_columns]
+    if clash:
+        raise UserError(f"the table already has column(s) {', '.join(clash)}; rename or remove them and retry")
+    return list(input_columns) + added
+
+
+def row_clinical(row: Mapping[str, Any]) -> ClinicalData:
+    """Clinical data of one row; :class:`UserError` naming the column of the first bad cell."""
+    clinical: dict[str, Any] = {}
+    overrides: dict[str, Any] = {}
+    for column, cell in row.items():
+        spec = FIELDS_BY_NAME.get(column) if isinstance(column, str) else None
+        if spec is None:
+            continue
+        try:
+            value = spec.parse(cell)
+        except UserError as exc:
+            raise UserError(f"column {column}: {exc}") from None
+        if value is not None:
+            (overrides if spec.image_derived else clinical)[column] = value
+    return ClinicalData(**clinical, overrides=overrides)
+
+
+def score_row(row: Mapping[str, Any]) -> dict[str, str]:
+    """The added cells of one row (see the module docstring); :class:`UserError` if a cell is bad."""
+    if None in row:
+        raise UserError("the row has more cells than the header; check separators and quotes")
+    short = [column for column, cell in row.items() if cell is None]
+    if short:
+        raise UserError(f"the row has fewer cells than the header (no {short[0]}); check separators and quotes")
+    clinical = row_clinical(row)
+    inputs = build_inputs(clinical)
+    out: dict[str, str] = {}
+    for result in evaluate_all(inputs, COHORT_SCORES):
+        out.update(_score_cells(result))
+    change = ttv_change(inputs["ttv_ml"].value, inputs["ttv_followup_ml"].value)
+    out["ttv_change_ml"] = _number(change["change_ml"])
+    out["ttv_change_percent"] = _number(change["change_percent"])
+    return out
+
+
+def _score_cells(result: ScoreResult) -> dict[str, str]:
+    sid = result.score_id
+    return {f"{sid}_total": _number(result.total), f"{sid}_group": result.group or "",
+            f"{sid}_complete": "1" if result.complete else "0", f"{sid}_missing": ";".join(result.missing)}
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else format_number(value)
+
+
+def score_table(rows: Iterable[tuple[int, Mapping[str, Any]]]) -> tuple[list[dict[str, Any]], list[RowError]]:
+    """Score ``(line number, row)`` pairs: good rows with their added cells, and the bad rows' errors."""
+    good: list[dict[str, Any]] = []
+    errors: list[RowError] = []
+    for line, row in rows:
+        try:
+            good.append({**row, **score_row(row)})
+        except UserError as exc:
+            errors.append(RowError(line, str(row.get("patient_id") or ""), str(exc)))
+    return good, errors

@@ -1,0 +1,172 @@
+"""What a score returns: its inputs with their origin, its items, its total and group.
+
+Incomplete scores: when an input a score needs is unknown, ``total`` and ``group`` are
+``None`` (never a guess); ``missing`` names the inputs, and for point scores
+``known_points`` / ``possible_totals`` say what the known items add up to and which totals
+the missing ones still allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cned_viewer.core.clinical import FIELDS_BY_NAME as _FIELD_SPECS
+
+Origin = Literal["image", "typed", "override", "missing"]
+ORIGINS: tuple[Origin, ...] = ("image", "typed", "override", "missing")
+
+
+def format_number(value: Any) -> str:
+    """A number without float noise, keeping enough digits to see a boundary (0.2299 vs 0.23)."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class InputValue:
+    """One score input: the value used, where it came from, and both values when overridden.
+
+    ``origin`` is ``"image"`` (measured), ``"typed"`` (entered by hand, nothing measured),
+    ``"override"`` (a measured value replaced by hand: ``image_value`` and ``typed_value``
+    both kept) or ``"missing"`` (``value is None``). ``low`` / ``high`` are the measurement's
+    sensitivity range (image origin only); ``note`` says how the value was obtained.
+    """
+
+    name: str
+    value: Any = None
+    origin: Origin = "missing"
+    image_value: Any = None
+    typed_value: Any = None
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        spec = _FIELD_SPECS.get(self.name)
+        return spec.label if spec else self.name
+
+    @property
+    def has_range(self) -> bool:
+        return self.low is not None and self.high is not None
+
+    def display(self, value: Any = ...) -> str:
+        """``value`` (default: the value used) with its unit or choice label."""
+        value = self.value if value is ... else value
+        spec = _FIELD_SPECS.get(self.name)
+        return spec.display(value) if spec else ("unknown" if value is None else format_number(value))
+
+    def text(self) -> str:
+        """E.g. ``9 (override; image 8)``, ``0.25 (image, range 0.21-0.27)``, ``unknown``."""
+        if self.origin == "missing":
+            return "unknown"
+        if self.origin == "override":
+            return f"{self.display()} (override; image {self.display(self.image_value)})"
+        extra = f", range {format_number(self.low)}-{format_number(self.high)}" if self.has_range else ""
+        return f"{self.display()} ({self.origin}{extra})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label, "value": self.value, "origin": self.origin,
+                "image_value": self.image_value, "typed_value": self.typed_value,
+                "low": self.low, "high": self.high, "note": self.note}
+
+
+ScoreInputs = Mapping[str, InputValue]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item of a score.
+
+    ``points`` is ``None`` when the item cannot be decided (``missing`` names the unknown
+    inputs) or when the item only shows an input of a value score (``max_points == 0``).
+    ``borderline`` says how the item would change within the measurement sensitivity range.
+    """
+
+    key: str
+    label: str
+    description: str
+    points: int | None
+    max_points: int
+    inputs: tuple[InputValue, ...]
+    missing: tuple[str, ...] = ()
+    borderline: str = ""
+    required: bool = True
+
+    @property
+    def origin(self) -> Origin:
+        """``missing`` if undecided, else the strongest origin among its known inputs."""
+        if self.missing:
+            return "missing"
+        known = {i.origin for i in self.inputs if i.origin != "missing"}
+        return next((o for o in ("override", "image", "typed") if o in known), "missing")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "description": self.description, "points": self.points,
+                "max_points": self.max_points, "origin": self.origin, "missing": list(self.missing),
+                "borderline": self.borderline, "required": self.required,
+                "inputs": [i.to_dict() for i in self.inputs]}
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """The result of one score for one patient.
+
+    ``total`` is the score (sum of item points, or the value of a value score such as TBS)
+    and ``group`` its risk group; both are ``None`` while ``missing`` is not empty.
+    ``sensitivity_totals`` is the (lowest, highest) total within the measurement ranges of
+    image inputs, set only when it differs from ``total``. ``values`` holds derived numbers
+    (e.g. the TTV change).
+    """
+
+    score_id: str
+    name: str
+    citation: str
+    kind: Literal["points", "value"]
+    total: float | None
+    total_range: tuple[float, float | None]
+    group: str | None
+    items: tuple[ItemResult, ...]
+    missing: tuple[str, ...] = ()
+    known_points: int | None = None
+    possible_totals: tuple[int, int] | None = None
+    sensitivity_totals: tuple[float, float] | None = None
+    borderline: tuple[str, ...] = ()
+    unit: str = ""
+    values: Mapping[str, float | None] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def is_borderline(self) -> bool:
+        return bool(self.borderline)
+
+    def missing_labels(self) -> tuple[str, ...]:
+        return tuple(_FIELD_SPECS[n].label if n in _FIELD_SPECS else n for n in self.missing)
+
+    def total_text(self) -> str:
+        """``2 / 3``, ``4.47``, or ``incomplete (known items 1; 1-2 possible)``."""
+        if self.total is None:
+            if self.possible_totals is None:
+                return "incomplete"
+            low, high = self.possible_totals
+            return f"incomplete (known items {self.known_points}; {low}-{high} possible)"
+        shown = format_number(round(self.total, 2) if isinstance(self.total, float) else self.total)
+        if self.kind == "points":
+            return f"{shown} / {format_number(self.total_range[1])}"
+        return f"{shown} {self.unit}".rstrip()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.score_id, "name": self.name, "citation": self.citation, "kind": self.kind,
+                "total": self.total, "total_range": list(self.total_range), "unit": self.unit, "group": self.group,
+                "complete": self.complete, "missing": list(self.missing), "known_points": self.known_points,
+                "possible_totals": None if self.possible_totals is None else list(self.possible_totals),
+                "sensitivity_totals": None if self.sensitivity_totals is None else list(self.sensitivity_totals),
+                "borderline": list(self.borderline), "values": dict(self.values), "notes": list(self.notes),
+                "items": [i.to_dict() for i in self.items]}
