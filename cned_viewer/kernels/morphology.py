@@ -1,0 +1,60 @@
+"""One-voxel (6-connected) erosion and dilation of a label inside a box, coded in one uint8 array.
+
+Codes: 3 = kept by the erosion, 2 = label voxel removed by the erosion, 1 = voxel added by the
+dilation (only voxels whose value is in ``grow_into`` may be added), 0 = neither. So the eroded
+mask is ``== 3``, the label itself ``>= 2`` and the dilated mask ``>= 1``. Voxels outside the
+array count as not-label (an object touching the array edge erodes there).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from cned_viewer.kernels._jit import kernel
+from cned_viewer.kernels.boxes import Box
+
+ERODED, KEPT, GROWN = 3, 2, 1
+
+
+@kernel(parallel=True)
+def _erode_dilate(labels, z0, z1, y0, y1, x0, x1, value, grow_lut, out):
+    nz, ny, nx = labels.shape
+    for dz in prange(z1 - z0):
+        z = z0 + dz
+        for y in range(y0, y1):
+            for x in range(x0, x1):
+                v = labels[z, y, x]
+                n_same = 0
+                if z > 0 and labels[z - 1, y, x] == value:
+                    n_same += 1
+                if z < nz - 1 and labels[z + 1, y, x] == value:
+                    n_same += 1
+                if y > 0 and labels[z, y - 1, x] == value:
+                    n_same += 1
+                if y < ny - 1 and labels[z, y + 1, x] == value:
+                    n_same += 1
+                if x > 0 and labels[z, y, x - 1] == value:
+                    n_same += 1
+                if x < nx - 1 and labels[z, y, x + 1] == value:
+                    n_same += 1
+                code = 0
+                if v == value:
+                    code = 3 if n_same == 6 else 2
+                elif n_same > 0 and grow_lut[v]:
+                    code = 1
+                out[dz, y - y0, x - x0] = code
+
+
+def erode_dilate(labels: np.ndarray, box: Box, value: int, grow_into: tuple[int, ...], out: np.ndarray | None = None) -> np.ndarray:
+    """The code array (see module doc) over ``box``; give a box one voxel wider than the label's own."""
+    z0, z1, y0, y1, x0, x1 = (int(v) for v in box)
+    shape = (z1 - z0, y1 - y0, x1 - x0)
+    if out is None or out.shape != shape:
+        out = np.empty(shape, np.uint8)
+    lut = np.zeros(256, np.bool_)
+    lut[list(grow_into)] = True
+    lut[value] = False
+    if out.size:
+        _erode_dilate(labels, z0, z1, y0, y1, x0, x1, value, lut, out)
+    return out

@@ -1,0 +1,42 @@
+"""Compile (or load from cache) every kernel on a tiny input, e.g. from a background thread at start-up."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def warm_up() -> float:
+    """Run each kernel once on a 16 x 16 x 16 label array; returns the seconds it took."""
+    from cned_viewer.kernels.components import component_stats, connect_runs
+    from cned_viewer.kernels.envelope import enclosed_counts_per_slice
+    from cned_viewer.kernels.histogram import label_histogram
+    from cned_viewer.kernels.morphology import erode_dilate
+    from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm
+    from cned_viewer.kernels.runs import extract_runs
+    from cned_viewer.kernels.shape import component_mask, object_shape, values_under_runs
+    from cned_viewer.kernels.surface import surface_voxels
+
+    start = time.perf_counter()
+    labels = np.zeros((16, 16, 16), np.uint8)
+    labels[2:14, 2:14, 2:14] = 1
+    labels[4:8, 4:8, 4:8] = 2
+    labels[9:12, 9:12, 9:12] = 3
+    spacing = np.array([1.5, 0.8, 0.8])
+    box = (0, 16, 0, 16, 0, 16)
+    label_histogram(labels)
+    label_histogram(np.ascontiguousarray(labels[:, :, :15]))
+    enclosed_counts_per_slice(labels, box, (1, 2))
+    erode_dilate(labels, box, 2, (1,))
+    runs = extract_runs(labels, box, 2)
+    run_labels, n = connect_runs(runs, 26)
+    stats = component_stats(runs, run_labels, n)
+    mask, origin = component_mask(runs, np.arange(runs.count), stats.box[0])
+    surface, _, _ = object_shape(mask, np.array(origin, np.int64), spacing)
+    values_under_runs(labels, runs.row, runs.x0, runs.x1, np.arange(runs.count), runs.box[0], runs.box[2], runs.shape_zy[1])
+    vessel = cell_grid(surface_voxels(labels, box, 3), spacing)
+    lesion = cell_grid(surface, spacing)
+    min_distance_mm(lesion, vessel)
+    count_within_sq(lesion, vessel, 4.0)
+    return time.perf_counter() - start

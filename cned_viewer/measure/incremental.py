@@ -1,0 +1,160 @@
+"""Live measurements while a label map is edited.
+
+``apply_edit`` keeps label volumes, TTV, the total liver volume and TLVR exact in O(box): the
+label counts change by ``bincount(new) - bincount(old)`` over the edited box, and because the
+liver envelope is defined slice by slice (see :mod:`cned_viewer.measure.burden`), only the
+slices the box spans are filled again (over the organ's box widened by the edit). The result is
+identical to a full :func:`~cned_viewer.measure.measure`, not an approximation.
+
+Lesion-level results (components, diameters, vessel contact, segments, sensitivity range) are
+flagged ``lesions_stale`` by an edit that changes tumour or vessel voxels, or parenchyma next
+to the tumour (the dilation of the sensitivity range grows into it), and recomputed by
+:meth:`IncrementalMeasurer.refresh` (the UI calls it from a worker, debounced, at stroke end).
+Other edits keep the lesion results; their TLVR range is re-divided by the new total.
+Per-label boxes are kept as supersets (grown by each edit), so a refresh reads only the tumour's
+region and never rescans the whole array.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from cned_viewer.core.case import Case
+from cned_viewer.core.labels import LIVER_PARENCHYMA, TUMOUR, LabelMap
+from cned_viewer.kernels.boxes import Box, as_box, box_is_empty, box_slices, boxes_intersect, grow_box, union_box
+from cned_viewer.kernels.envelope import enclosed_counts_per_slice
+from cned_viewer.measure.burden import (
+    ORGAN_VALUES,
+    VESSEL_VALUES,
+    LabelScan,
+    burden_from_counts,
+    enclosed_per_slice,
+    scan_labels,
+)
+from cned_viewer.measure.engine import _label_map
+from cned_viewer.measure.lesions import measure_lesions
+from cned_viewer.measure.options import MeasureOptions
+from cned_viewer.measure.results import Burden, LesionSet, Measurements
+
+
+class IncrementalMeasurer:
+    """Measurements of one label map that follow its edits.
+
+    The label array is shared, not copied: the editor writes into it, then calls
+    :meth:`apply_edit` with what it recorded for undo.
+    """
+
+    def __init__(self, case: Case | LabelMap, options: MeasureOptions | None = None) -> None:
+        self.options = options or MeasureOptions()
+        self._label_map, segment_map = _label_map(case)
+        self._segments = None if segment_map is None else segment_map.array
+        self._labels = self._label_map.array
+        self._scan: LabelScan = scan_labels(self._labels)
+        self._enclosed = enclosed_per_slice(self._labels, self._scan.box_of(*ORGAN_VALUES))
+        self._burden = self._compute_burden()
+        self._timings: dict[str, float] = {}
+        self.lesions_stale = False
+        self.dirty_box: Box | None = None
+        self._lesion_set = self._compute_lesions()
+
+    # -- edits -------------------------------------------------------------------------------
+    def apply_edit(
+        self,
+        box: Box | tuple[slice, slice, slice],
+        old_values: np.ndarray,
+        new_label: int | None = None,
+        mask: np.ndarray | None = None,
+    ) -> Burden:
+        """Account for one edit already written into the label array; returns the updated burden.
+
+        ``box``: the edited region, three slices or ``(z0, z1, y0, y1, x0, x1)``.
+        ``old_values``: the box's label values before the edit (what an undo diff stores).
+        ``new_label`` + ``mask``: the brush wrote ``new_label`` where ``mask`` is True (a napari
+        style paint record); the new values are derived from them. Without a mask the new values
+        are read from the label array, which serves any edit (undo/redo, fills, plugins).
+        """
+        box = as_box(box, self._labels.shape)
+        if box_is_empty(box):
+            return self._burden
+        old_values = np.asarray(old_values, np.uint8)
+        if new_label is not None and mask is not None:
+            new_values = np.where(mask, np.uint8(new_label), old_values)
+        else:
+            new_values = self._labels[box_slices(box)]
+        changed = _changed_values(old_values, new_values)
+        if not changed.any():
+            return self._burden
+        new_hist = np.bincount(new_values.ravel(), minlength=256)
+        self._scan.counts += new_hist - np.bincount(old_values.ravel(), minlength=256)
+        for v in np.flatnonzero(new_hist[1:]) + 1:
+            grown = union_box(tuple(int(b) for b in self._scan.boxes[v]) if self._scan.counts[v] > new_hist[v] else None, box)
+            self._scan.boxes[v] = grown
+        if changed[list(ORGAN_VALUES + VESSEL_VALUES)].any():
+            self._refill_envelope(box)
+        self._burden = self._compute_burden()
+        if self._touches_lesions(box, changed):
+            self.lesions_stale = True
+            self.dirty_box = union_box(self.dirty_box, box)
+        else:
+            self._lesion_set = self._lesion_set.over_total(self._burden.total_liver_ml)
+        return self._burden
+
+    def _touches_lesions(self, box: Box, changed: np.ndarray) -> bool:
+        if changed[[TUMOUR, *VESSEL_VALUES]].any():
+            return True
+        tumour_box = self._scan.box_of(TUMOUR)
+        near_tumour = tumour_box is not None and boxes_intersect(grow_box(box, (1, 1, 1), self._labels.shape), tumour_box)
+        return bool(changed[LIVER_PARENCHYMA] and near_tumour)
+
+    def _refill_envelope(self, box: Box) -> None:
+        organ_box = self._scan.box_of(*ORGAN_VALUES)
+        z0, z1 = box[0], box[1]
+        if organ_box is None:
+            self._enclosed[z0:z1] = 0
+            return
+        slab = (z0, z1, *union_box(organ_box, box)[2:])
+        self._enclosed[z0:z1] = enclosed_counts_per_slice(self._labels, slab, ORGAN_VALUES)
+
+    # -- results -----------------------------------------------------------------------------
+    def _compute_burden(self) -> Burden:
+        geometry, table = self._label_map.geometry, self._label_map.table
+        return burden_from_counts(self._scan.counts, self._enclosed.sum(axis=0), geometry, table)
+
+    def _compute_lesions(self) -> LesionSet:
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        result = measure_lesions(
+            self._labels, self._segments, self._label_map.geometry, self._scan, self._burden.total_liver_ml,
+            self.options, timings,
+        )
+        timings["lesions_total"] = (time.perf_counter() - start) * 1e3
+        self._timings = timings
+        return result
+
+    @property
+    def burden(self) -> Burden:
+        return self._burden
+
+    def refresh(self) -> Measurements:
+        """Recompute the lesion-level results if an edit made them stale; returns fresh measurements."""
+        if self.lesions_stale:
+            self._lesion_set = self._compute_lesions()
+            self.lesions_stale = False
+            self.dirty_box = None
+        return self.measurements()
+
+    def measurements(self) -> Measurements:
+        """Current results; lesion-level fields are those of the last refresh while ``lesions_stale``."""
+        return Measurements(self._burden, self._lesion_set, dict(self._timings), self.lesions_stale)
+
+
+def _changed_values(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``bool[256]``: values found on either side of a changed voxel."""
+    diff = old != new
+    out = np.zeros(256, np.bool_)
+    if diff.any():
+        out[np.unique(old[diff])] = True
+        out[np.unique(new[diff])] = True
+    return out
