@@ -166,3 +166,9 @@ def largest_diameter(measurements: Mapping[str, Any], source: DiameterSource = "
             return Measured(None, note="lesion_count is not 0 but no lesion diameters were given")
         return Measured(0.0, note="no lesions measured")
     return Measured(max(diameters_mm) / 10.0, note=f"{words} over {len(diameters_mm)} lesion(s), in cm")
+
+
+def typed_inputs(values: Mapping[str, Any]) -> dict[str, InputValue]:
+    """Inputs from plain values, all ``typed`` (``None`` = missing): what-if previews, tests, plugins."""
+    return {name: InputValue(name) if value is None else InputValue(name, value, "typed", typed_value=value)
+            for name, value in values.items()}
