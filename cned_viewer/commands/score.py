@@ -18,6 +18,7 @@ from typing import Any
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.errors import UserError
 from cned_viewer.scores.cohort import output_columns, score_table
+from cned_viewer.scores.evidence import evidence_for
 from cned_viewer.scores.inputs import build_inputs
 from cned_viewer.scores.registry import evaluate_all, list_scores
 from cned_viewer.scores.text import format_results
@@ -69,7 +70,8 @@ def run_score(args: argparse.Namespace) -> int:
     if args.json:
         payload = {"schema_version": JSON_SCHEMA_VERSION, "diameter": args.diameter,
                    "scores": [r.to_dict() for r in results],
-                   "inputs": {name: value.to_dict() for name, value in inputs.items()}}
+                   "inputs": {name: value.to_dict() for name, value in inputs.items()},
+                   "evidence": {r.score_id: e.to_dict() for r in results if (e := evidence_for(r.score_id))}}
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         print(format_results(results))

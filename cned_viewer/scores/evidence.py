@@ -9,6 +9,7 @@ did not give a number, the finding is :func:`not_reported` - never an invented v
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # --- Definitions: cut-offs, points and risk groups (clinical-spec section 3) ------------------
 # Risk groups are (label, lowest total in the group), ascending.
@@ -75,6 +76,10 @@ class Quantity:
             out += f" ({self.interval} {self.low:.{self.decimals}f} to {self.high:.{self.decimals}f})"
         return f"{out}, {self.note}" if self.note else out
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "unit": self.unit, "low": self.low, "high": self.high,
+                "interval": self.interval, "note": self.note, "text": self.text()}
+
 
 def not_reported(note: str = "") -> Quantity:
     """A finding the source did not give (``note`` says what it gave instead, if anything)."""
@@ -89,6 +94,9 @@ class Finding:
     label: str
     quantity: Quantity
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, **self.quantity.to_dict()}
+
 
 @dataclass(frozen=True)
 class GroupEvidence:
@@ -100,6 +108,9 @@ class GroupEvidence:
     def get(self, key: str) -> Quantity:
         """The quantity of finding ``key`` (:func:`not_reported` if the group has none)."""
         return next((f.quantity for f in self.findings if f.key == key), not_reported())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"group": self.group, "findings": [f.to_dict() for f in self.findings]}
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,11 @@ class ScoreEvidence:
 
     def get(self, key: str) -> Quantity:
         return next((f.quantity for f in self.findings if f.key == key), not_reported())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score_id": self.score_id, "citation": self.citation, "cohort": self.cohort,
+                "patients": self.patients, "findings": [f.to_dict() for f in self.findings],
+                "groups": [g.to_dict() for g in self.groups], "notes": list(self.notes)}
 
 
 def _percent(value: float, note: str = "", decimals: int = 1) -> Quantity:

@@ -4,7 +4,7 @@ import dataclasses
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cned_viewer.core.clinical import (
@@ -166,6 +166,7 @@ _OVERRIDES = st.fixed_dictionaries({}, optional={s.name: _value_strategy(s).filt
                                                  for s in IMAGE_FIELDS})
 
 
+@settings(deadline=None)  # shared CI machines: no per-example time limit
 @given(_CLINICAL, _OVERRIDES)
 def test_round_trip_property(values, overrides):
     try:

@@ -56,6 +56,9 @@ def test_score_json(clinical_file, measurements_file, capsys):
     assert payload["inputs"]["lesion_count"]["origin"] == "override"
     assert payload["inputs"]["lesion_count"]["image_value"] == 9
     assert payload["inputs"]["largest_diameter_cm"]["value"] == 6.2
+    group_2 = next(g for g in payload["evidence"]["cned"]["groups"] if g["group"] == "2")
+    pfs = next(f for f in group_2["findings"] if f["key"] == "median_pfs_months")
+    assert (pfs["value"], pfs["low"], pfs["high"]) == (9.7, 7.9, 11.6)
 
 
 def test_score_without_measurements_is_incomplete_not_an_error(clinical_file, capsys):

@@ -1,7 +1,7 @@
 """Property tests: totals are sums of item points; an unknown needed input gives incomplete."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cned_viewer.core.clinical import ClinicalData, Override
@@ -31,6 +31,7 @@ VALUES = st.fixed_dictionaries({
 
 
 @pytest.mark.parametrize("score_id", POINT_SCORES)
+@settings(deadline=None)  # shared CI machines: no per-example time limit
 @given(values=VALUES)
 def test_total_is_the_sum_of_item_points(score_id, values):
     result = get_score(score_id).evaluate(typed_inputs(values))
@@ -43,6 +44,7 @@ def test_total_is_the_sum_of_item_points(score_id, values):
 
 
 @pytest.mark.parametrize("score_id", ALL_SCORES)
+@settings(deadline=None)  # shared CI machines: no per-example time limit
 @given(values=VALUES, data=st.data())
 def test_any_unknown_needed_input_gives_incomplete(score_id, values, data):
     score = get_score(score_id)
@@ -58,6 +60,7 @@ def test_any_unknown_needed_input_gives_incomplete(score_id, values, data):
 
 
 @pytest.mark.parametrize("score_id", ("fong", "nordlinger"))
+@settings(deadline=None)  # shared CI machines: no per-example time limit
 @given(values=VALUES)
 def test_unknown_timing_and_interval_gives_incomplete(score_id, values):
     result = get_score(score_id).evaluate(typed_inputs({**values, "synchronous": None,
@@ -66,6 +69,7 @@ def test_unknown_timing_and_interval_gives_incomplete(score_id, values):
     assert set(result.missing) == {"synchronous", "disease_free_interval_months"}
 
 
+@settings(deadline=None)  # shared CI machines: no per-example time limit
 @given(image=st.floats(0, 1), typed=st.floats(0, 1), note=st.text(max_size=20))
 def test_overrides_keep_both_values(image, typed, note):
     clinical = ClinicalData().with_override("tlvr", typed, note)
@@ -76,6 +80,7 @@ def test_overrides_keep_both_values(image, typed, note):
     assert tlvr_item.origin == "override" and tlvr_item.inputs[0].image_value == image
 
 
+@settings(deadline=None)  # shared CI machines: no per-example time limit
 @given(count=st.integers(0, 50), low_delta=st.integers(0, 3), high_delta=st.integers(0, 3),
        tlvr=st.floats(0.1, 0.4), spread=st.floats(0, 0.05))
 def test_borderline_means_a_range_end_changes_the_points(count, low_delta, high_delta, tlvr, spread):
@@ -94,6 +99,7 @@ def test_borderline_means_a_range_end_changes_the_points(count, low_delta, high_
         assert low <= result.total <= high
 
 
+@settings(deadline=None)  # shared CI machines: no per-example time limit
 @given(image=st.none() | st.integers(0, 30), typed=st.none() | st.integers(0, 30))
 def test_combine_origin_table(image, typed):
     measured = measured_items({"lesion_count": image}).get("lesion_count")
