@@ -15,7 +15,7 @@ def format_result(result: ScoreResult) -> str:
     if result.missing:
         lines.append(f"  missing: {', '.join(result.missing_labels())}")
     lines += [f"  {_item_line(item)}" for item in result.items]
-    lines += [f"  {_value_label(key)}: {_value_text(value, key)}" for key, value in result.values.items()]
+    lines += [f"  {_value_label(key)}: {_value_text(value)}" for key, value in result.values.items()]
     lines += [f"  ! {message}" for message in result.borderline]
     lines += [f"  note: {note}" for note in result.notes]
     evidence = evidence_for(result.score_id)
@@ -35,15 +35,15 @@ def _item_line(item: ItemResult) -> str:
 
 
 def _value_label(key: str) -> str:
-    stem = key.removesuffix("_percent").removesuffix("_ml")
-    return stem.replace("_", " ")
+    """``change_ml`` -> ``change (mL)``, ``change_percent`` -> ``change (%)``."""
+    for suffix, unit in (("_percent", "%"), ("_ml", "mL")):
+        if key.endswith(suffix):
+            return f"{key.removesuffix(suffix).replace('_', ' ')} ({unit})"
+    return key.replace("_", " ")
 
 
-def _value_text(value: float | None, key: str) -> str:
-    if value is None:
-        return "not computable"
-    unit = " %" if key.endswith("_percent") else " mL" if key.endswith("_ml") else ""
-    return f"{format_number(round(value, 2))}{unit}"
+def _value_text(value: float | None) -> str:
+    return "not computable" if value is None else format_number(round(value, 2))
 
 
 def format_results(results: Iterable[ScoreResult]) -> str:

@@ -156,3 +156,14 @@ def test_score_table_refuses_bad_tables(tmp_path, content, message):
 def test_score_table_missing_input(tmp_path):
     with pytest.raises(UserError, match="not found"):
         run("score-table", tmp_path / "nope.csv", "-o", tmp_path / "out.csv")
+
+
+def test_text_shows_ttv_change_and_incomplete_totals():
+    from cned_viewer.core.clinical import ClinicalData
+    from cned_viewer.scores import build_inputs, get_score
+    from cned_viewer.scores.text import format_result
+
+    text = format_result(get_score("ttv").evaluate(build_inputs(ClinicalData(), {"ttv_ml": 50}, {"ttv_ml": 20})))
+    assert "change (mL): -30" in text and "change (%): -60" in text
+    cned = format_result(get_score("cned").evaluate(build_inputs(ClinicalData(differentiation="poor"))))
+    assert "incomplete (known items 1; 1-3 possible)" in cned and "missing: Number of liver metastases, TLVR" in cned
