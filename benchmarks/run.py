@@ -1,0 +1,176 @@
+"""``python -m benchmarks.run``: medians of the measure engine next to peer libraries, same process.
+
+Prints a table and writes ``benchmarks/results/latest.json``. Cases: the seeded synthetic
+512 x 512 x 300 abdomen and the IRCAD expert labels (``$CNED_SHARED_DATA`` or ../shared/data).
+Peers are given the same crop (the liver + tumour + vessel bounding box).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cc3d
+import numpy as np
+import SimpleITK as sitk
+from scipy import ndimage
+
+from benchmarks.synthetic import synthetic_case
+from cned_viewer.core import Geometry, LabelMap
+from cned_viewer.kernels.boxes import box_slices
+from cned_viewer.kernels.components import connect_runs
+from cned_viewer.kernels.histogram import label_histogram
+from cned_viewer.kernels.runs import extract_runs
+from cned_viewer.measure import IncrementalMeasurer, measure
+from cned_viewer.measure.burden import scan_labels
+
+ROOT = Path(__file__).resolve().parents[1]
+REPEATS = 7
+
+
+def median_ms(fn, repeats: int = REPEATS) -> float:
+    fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def compile_times_s() -> dict[str, float]:
+    code = "import time; t=time.perf_counter(); from cned_viewer.kernels import warm_up; warm_up(); print(time.perf_counter()-t)"
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        cold = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, check=True).stdout)
+        cached = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, check=True).stdout)
+    return {"first_run_compile_s": cold, "cached_load_s": cached}
+
+
+def bench_case(name: str, labels: LabelMap) -> dict:
+    array = labels.array
+    spacing_xyz = labels.geometry.spacing_xyz_mm
+    box = scan_labels(array).box_of(1, 2, 3, 4)
+    crop = np.ascontiguousarray(array[box_slices(box)])
+    crop_box = (0, crop.shape[0], 0, crop.shape[1], 0, crop.shape[2])
+    tumour = crop == 2
+    image = sitk.GetImageFromArray(crop)
+    image.SetSpacing(spacing_xyz)
+    components_image = sitk.GetImageFromArray(cc3d.connected_components(tumour, connectivity=26).astype(np.uint32))
+    components_image.SetSpacing(spacing_xyz)
+
+    def shape_stats(feret: bool):
+        f = sitk.LabelShapeStatisticsImageFilter()
+        f.SetComputeFeretDiameter(feret)
+        f.Execute(components_image)
+
+    vessel_images = [sitk.Cast(image == v, sitk.sitkUInt8) for v in (3, 4)]
+    ours = {
+        "measure() whole": median_ms(lambda: measure(labels), 5),
+        "label volumes (full scan)": median_ms(lambda: label_histogram(array)),
+        "connected components (crop)": median_ms(lambda: connect_runs(extract_runs(crop, crop_box, 2), 26)),
+    }
+    peers = {
+        "np.count_nonzero one label (crop)": median_ms(lambda: np.count_nonzero(crop == 1)),
+        "np.count_nonzero per label x4 (crop)": median_ms(lambda: [np.count_nonzero(crop == v) for v in (1, 2, 3, 4)]),
+        "full read of the label array": median_ms(lambda: np.count_nonzero(array)),
+        "sitk shape statistics, Feret on": median_ms(lambda: shape_stats(True), 3),
+        "sitk shape statistics, Feret off": median_ms(lambda: shape_stats(False)),
+        "scipy.ndimage.label": median_ms(lambda: ndimage.label(tumour, np.ones((3, 3, 3)))),
+        "cc3d.connected_components": median_ms(lambda: cc3d.connected_components(tumour, connectivity=26)),
+        "sitk SignedMaurerDistanceMap x2 vessels": median_ms(
+            lambda: [sitk.SignedMaurerDistanceMap(v, insideIsPositive=False, squaredDistance=False, useImageSpacing=True) for v in vessel_images], 3
+        ),
+        "scipy distance_transform_edt x2 vessels": median_ms(
+            lambda: [ndimage.distance_transform_edt(crop != v, sampling=labels.geometry.spacing_zyx_mm) for v in (3, 4)], 3
+        ),
+    }
+    composition = (
+        peers["np.count_nonzero per label x4 (crop)"] + peers["cc3d.connected_components"]
+        + peers["sitk shape statistics, Feret on"] + peers["sitk SignedMaurerDistanceMap x2 vessels"]
+    )
+    peers["peer composition (counts + cc3d + shape/Feret + Maurer x2)"] = composition
+    ours.update(brush_stroke(labels))
+    ratios = {
+        "measure / peer composition": ours["measure() whole"] / composition,
+        "label volumes / one count_nonzero pass": ours["label volumes (full scan)"] / peers["np.count_nonzero one label (crop)"],
+        "components / cc3d": ours["connected components (crop)"] / peers["cc3d.connected_components"],
+    }
+    return {"case": name, "shape_zyx": list(array.shape), "crop_zyx": list(crop.shape), "ours_ms": ours, "peers_ms": peers,
+            "ratios": ratios, "measure_steps_ms": measure(labels).timings_ms}
+
+
+def brush_stroke(labels: LabelMap) -> dict[str, float]:
+    """A 20 mm ball painted as tumour inside the liver, then erased again (undo), each timed."""
+    array = labels.array
+    spacing = np.array(labels.geometry.spacing_zyx_mm)
+    liver = np.argwhere(array[::4, ::4, ::4] == 1)[len(np.argwhere(array[::4, ::4, ::4] == 1)) // 2] * 4
+    half = np.ceil(10.0 / spacing).astype(int)
+    box = tuple(int(v) for k in range(3) for v in (max(liver[k] - half[k], 0), liver[k] + half[k] + 1))
+    sl = box_slices(box)
+    grid = np.ogrid[tuple(slice(box[2 * k], box[2 * k + 1]) for k in range(3))]
+    ball = sum(((g - c) * s) ** 2 for g, c, s in zip(grid, liver, spacing)) <= 100.0
+    engine = IncrementalMeasurer(labels)
+    update, refresh = [], []
+    for _ in range(REPEATS):
+        old = array[sl].copy()
+        array[sl][ball] = 2
+        t0 = time.perf_counter()
+        engine.apply_edit(box, old, 2, ball)
+        t1 = time.perf_counter()
+        engine.refresh()
+        t2 = time.perf_counter()
+        array[sl] = old
+        engine.apply_edit(box, np.where(ball, np.uint8(2), old))
+        engine.refresh()
+        update.append((t1 - t0) * 1e3)
+        refresh.append((t2 - t1) * 1e3)
+    return {"brush 20 mm: volumes/TTV/TLVR update": statistics.median(update),
+            "brush 20 mm: lesion/contact refresh": statistics.median(refresh)}
+
+
+def ircad_labels() -> LabelMap | None:
+    folder = Path(os.environ.get("CNED_SHARED_DATA") or ROOT.parent / "shared" / "data")
+    path = folder / "ircadb01_p1" / "labels.nrrd"
+    if not path.is_file():
+        return None
+    image = sitk.ReadImage(str(path))
+    array = sitk.GetArrayFromImage(image).astype(np.uint8)
+    return LabelMap(array, Geometry.for_array(array.shape, image.GetSpacing(), image.GetOrigin(), image.GetDirection()))
+
+
+def print_table(result: dict) -> None:
+    print(f"\n== {result['case']}  array {result['shape_zyx']}  crop {result['crop_zyx']}")
+    for group in ("ours_ms", "peers_ms"):
+        for key, value in result[group].items():
+            print(f"  {'ours ' if group == 'ours_ms' else 'peer '} {key:<62} {value:9.2f} ms")
+    for key, value in result["ratios"].items():
+        print(f"  ratio {key:<62} {value:9.3f}")
+    print("  measure() steps: " + ", ".join(f"{k} {v:.1f}" for k, v in result["measure_steps_ms"].items()))
+
+
+def main() -> None:
+    start = time.perf_counter()
+    compile_info = compile_times_s()
+    print(f"numba first-run compile {compile_info['first_run_compile_s']:.1f} s, cached load {compile_info['cached_load_s']:.2f} s")
+    results = [bench_case("synthetic 512x512x300", synthetic_case())]
+    ircad = ircad_labels()
+    if ircad is not None:
+        results.append(bench_case("IRCAD ircadb01_p1", ircad))
+    for result in results:
+        print_table(result)
+    out = ROOT / "benchmarks" / "results" / "latest.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"compile": compile_info, "cases": results, "cpu_count": os.cpu_count(), "total_s": time.perf_counter() - start}
+    out.write_text(json.dumps(payload, indent=2))
+    print(f"\nwrote {out} in {payload['total_s']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
