@@ -1,1 +1,1 @@
-"""commands layer."""
+"""Command-line sub-commands; each module exposes ``register(subparsers)``."""

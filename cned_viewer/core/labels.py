@@ -112,6 +112,11 @@ class LabelMap:
         counts = np.bincount(self.array.ravel(), minlength=256)
         return [int(v) for v in np.flatnonzero(counts) if v != 0]
 
+    def volumes_ml(self) -> dict[str, float]:
+        """Volume (mL) of every label of the table, by key: voxel count x voxel volume."""
+        counts = np.bincount(self.array.ravel(), minlength=256)
+        return {lab.key: float(counts[lab.value]) * self.geometry.voxel_volume_ml for lab in self.table.labels}
+
     def checksum(self) -> str:
         """SHA-256 of the label bytes and grid, to identify the exact mask in reports."""
         digest = hashlib.sha256()

@@ -1,1 +1,1 @@
-"""render layer."""
+"""Rendering without Qt: slice compositing (numpy) and, later, the pyvista scene."""

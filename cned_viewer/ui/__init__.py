@@ -1,1 +1,1 @@
-"""ui layer."""
+"""The Qt user interface: the only layer that imports PySide6 / pyvistaqt."""

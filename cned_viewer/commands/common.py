@@ -1,0 +1,37 @@
+"""Arguments and output shared by the sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from cned_viewer.core.case import Case
+from cned_viewer.io.case_loader import load_case
+from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
+
+
+def add_case_arguments(parser: argparse.ArgumentParser, labels_required: bool = False) -> None:
+    """IMAGE, --labels, --label-map and --series, as every case command takes them."""
+    parser.add_argument("image", metavar="IMAGE", help="DICOM folder, DICOM file, or NIfTI/NRRD/MHA image")
+    parser.add_argument("--labels", required=labels_required, metavar="LABELS", help="label map: NIfTI/NRRD/MHA or DICOM-SEG")
+    parser.add_argument(
+        "--label-map", metavar="NAME|FILE",
+        help=f"how label values map to the app's labels: {', '.join(BUILTIN_MAPPINGS)} or a JSON mapping file (default: app)",
+    )
+    parser.add_argument("--series", metavar="UID|N", help="which DICOM series (UID or number from 'info'); default: the CT/MR series with most slices")
+
+
+def case_from_args(args: argparse.Namespace) -> Case:
+    return load_case(args.image, args.labels, args.label_map, args.series)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)

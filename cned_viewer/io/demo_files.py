@@ -1,0 +1,20 @@
+"""Write the synthetic demo case to image files (for the CLI, docs and tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import SimpleITK as sitk
+
+from cned_viewer.demo.phantom import make_demo_case
+from cned_viewer.io.atomic import atomic_write
+from cned_viewer.io.masks import save_labels
+from cned_viewer.io.sitk_bridge import to_sitk
+
+
+def save_demo_case(folder: Path) -> tuple[Path, Path]:
+    """Write ``demo_ct.nii.gz`` and ``demo_labels.nii.gz`` into ``folder``; returns both paths."""
+    case = make_demo_case()
+    image = to_sitk(case.image.array, case.image.geometry)
+    ct = atomic_write(folder / "demo_ct.nii.gz", lambda tmp: sitk.WriteImage(image, str(tmp), useCompression=True))
+    return ct, save_labels(case.labels, folder / "demo_labels.nii.gz")

@@ -1,0 +1,128 @@
+"""Label maps: read them (NIfTI, NRRD, MHA, DICOM-SEG), fit them to the image grid, save them.
+
+A mask on the image grid is used as is. A mask on another grid or orientation that
+overlaps the image is resampled onto the image grid by patient coordinates (nearest
+neighbour) and the user is told. No overlap, or a map that is not integer-valued, is an
+error. Saving is atomic (temporary file in the same folder, then rename).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import highdicom as hd
+import numpy as np
+import SimpleITK as sitk
+
+from cned_viewer.core.geometry import Geometry
+from cned_viewer.core.labels import DEFAULT_LABEL_TABLE, LABEL_DTYPE, LabelMap, LabelTable
+from cned_viewer.errors import UserError
+from cned_viewer.io.atomic import atomic_write
+from cned_viewer.io.images import has_image_suffix, read_sitk
+from cned_viewer.io.label_mappings import LabelMapping, key_for_segment_name, resolve_mapping
+from cned_viewer.io.sitk_bridge import array_and_geometry, to_sitk
+
+SAVE_SUFFIXES = (".nii", ".nii.gz", ".nrrd", ".mha")
+
+
+def load_labels(
+    path: str | os.PathLike,
+    reference: Geometry,
+    mapping: str | os.PathLike | LabelMapping | None = None,
+    table: LabelTable = DEFAULT_LABEL_TABLE,
+) -> LabelMap:
+    """Read a label map, map its values to ``table`` and put it on the ``reference`` grid."""
+    source = Path(path)
+    if not source.exists():
+        raise UserError(f"label file {source} does not exist")
+    if has_image_suffix(source):
+        array, geometry = array_and_geometry(read_sitk(source, "label file"), f"label file {source.name}")
+        chosen = resolve_mapping(mapping)
+    else:
+        array, geometry, by_name = read_dicom_seg(source, table)
+        chosen = resolve_mapping(mapping) if mapping is not None else by_name
+    values = _integer_values(array, source.name)
+    mapped, notices = chosen.apply(values, table)
+    fitted, fit_notices = fit_to_grid(mapped, geometry, reference, source.name)
+    return LabelMap(fitted, reference, table, source=str(source), notices=notices + fit_notices)
+
+
+def _integer_values(array: np.ndarray, name: str) -> np.ndarray:
+    if np.issubdtype(array.dtype, np.floating):
+        if not np.all(np.isfinite(array)) or not np.array_equal(array, np.round(array)):
+            sample = array[np.isfinite(array) & (array != np.round(array))]
+            shown = f"{float(sample.flat[0]):.3g}" if sample.size else "NaN"
+            raise UserError(f"{name} is not a label map: it holds non-integer values (e.g. {shown}); threshold probability maps into labels first")
+    if array.size and (array.min() < 0):
+        raise UserError(f"{name} holds negative values; label values must be 0 (background) or positive")
+    if array.size and array.max() > 65535:
+        raise UserError(f"{name} holds label values above 65535; is it really a label map?")
+    return array.astype(np.uint16 if array.size and array.max() > 255 else LABEL_DTYPE)
+
+
+def read_dicom_seg(path: Path, table: LabelTable = DEFAULT_LABEL_TABLE) -> tuple[np.ndarray, Geometry, LabelMapping]:
+    """A DICOM Segmentation as a segment-number array, its grid, and a mapping by segment name."""
+    try:
+        seg = hd.seg.segread(str(path))
+    except Exception as error:  # highdicom/pydicom raise many kinds for a non-SEG file
+        raise UserError(f"{path.name} is neither a NIfTI/NRRD/MHA label map nor a DICOM segmentation ({type(error).__name__})") from None
+    try:
+        volume = seg.get_volume(combine_segments=True, relabel=False, dtype=np.uint16)
+    except (ValueError, RuntimeError) as error:
+        raise UserError(f"{path.name}: its segments cannot form one label map ({error}); export non-overlapping segments") from None
+    affine = np.asarray(volume.affine, dtype=float)
+    axes = [affine[:3, k] for k in (2, 1, 0)]  # highdicom arrays are [slice, row, column]
+    spacing = tuple(float(np.linalg.norm(a)) for a in axes)
+    direction = np.column_stack([a / s for a, s in zip(axes, spacing)]).ravel()
+    array = np.asarray(volume.array)
+    geometry = Geometry(array.shape[::-1], spacing, tuple(affine[:3, 3]), tuple(direction))
+    by_name: dict[int, str] = {}
+    for segment in seg.SegmentSequence:
+        key = key_for_segment_name(str(segment.SegmentLabel))
+        if key is not None:
+            by_name[int(segment.SegmentNumber)] = key
+    names = ", ".join(str(s.SegmentLabel) for s in seg.SegmentSequence)
+    return array, geometry, LabelMapping(f"DICOM-SEG segment names ({names})", "segments matched to labels by their names", by_name)
+
+
+def fit_to_grid(array: np.ndarray, geometry: Geometry, reference: Geometry, name: str) -> tuple[np.ndarray, list[str]]:
+    """``array`` on ``reference``'s grid: as is when the grids match, else resampled by patient coordinates."""
+    if geometry.matches(reference):
+        return np.ascontiguousarray(array, dtype=LABEL_DTYPE), []
+    if not _boxes_overlap(geometry, reference):
+        raise UserError(f"{name} does not overlap the image (no common patient coordinates); it belongs to another scan or its geometry is wrong")
+    resampled = sitk.Resample(
+        to_sitk(array, geometry), reference.size_xyz, sitk.Transform(), sitk.sitkNearestNeighbor,
+        reference.origin_xyz_mm, reference.spacing_xyz_mm, reference.direction, 0, sitk.sitkUInt8,
+    )
+    fitted = sitk.GetArrayFromImage(resampled)
+    labelled_before, labelled_after = int(np.count_nonzero(array)), int(np.count_nonzero(fitted))
+    if labelled_before and not labelled_after:
+        raise UserError(f"{name}: no labelled voxel falls inside the image; the labels belong to another scan")
+    notices = [f"{name} was on another grid ({_describe(geometry)}) and was resampled onto the image grid ({_describe(reference)}) by patient coordinates, nearest neighbour"]
+    kept = labelled_after * reference.voxel_volume_ml / max(labelled_before * geometry.voxel_volume_ml, 1e-12)
+    if kept < 0.99:
+        notices.append(f"about {100 * (1 - kept):.0f} % of the labelled volume lies outside the image and was dropped")
+    return fitted, notices
+
+
+def _boxes_overlap(a: Geometry, b: Geometry) -> bool:
+    ca, cb = a.corners_patient_mm(), b.corners_patient_mm()
+    return bool(np.all(ca.min(axis=0) < cb.max(axis=0)) and np.all(cb.min(axis=0) < ca.max(axis=0)))
+
+
+def _describe(geometry: Geometry) -> str:
+    size = "x".join(str(v) for v in geometry.size_xyz)
+    spacing = "x".join(f"{v:.3g}" for v in geometry.spacing_xyz_mm)
+    flips = [axis for axis, sign in zip("xyz", np.sign(np.diag(geometry.direction_matrix))) if sign < 0]
+    return f"{size} at {spacing} mm" + (f", {'/'.join(flips)} flipped" if flips else "")
+
+
+def save_labels(labels: LabelMap, path: str | os.PathLike) -> Path:
+    """Write ``labels`` as NIfTI, NRRD or MHA (chosen by suffix), atomically."""
+    target = Path(path)
+    if not any(target.name.lower().endswith(s) for s in SAVE_SUFFIXES):
+        raise UserError(f"cannot save labels as {target.name}; use one of {', '.join(SAVE_SUFFIXES)}")
+    image = to_sitk(labels.array, labels.geometry)
+    return atomic_write(target, lambda tmp: sitk.WriteImage(image, str(tmp), useCompression=True))

@@ -1,0 +1,22 @@
+"""Start the desktop application."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from cned_viewer.ui.main_window import MainWindow
+
+
+def run_app(demo: bool = False, image: str | None = None, labels: str | None = None, label_map: str | None = None, series: str | None = None) -> int:
+    """Open the main window on the demo case or on ``image`` (+ ``labels``); returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("CNED Viewer")
+    window = MainWindow()
+    window.show()
+    if image:
+        window.open_path(image, labels, label_map, series)
+    elif demo:
+        window.open_demo()
+    return app.exec()

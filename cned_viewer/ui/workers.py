@@ -1,0 +1,68 @@
+"""Run slow work (loading, measuring) off the GUI thread; newest request wins."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from cned_viewer.errors import UserError
+
+
+class _Signals(QObject):
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _Task(QRunnable):
+    def __init__(self, generation: int, job: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.generation, self.job, self.signals = generation, job, signals
+
+    def run(self) -> None:
+        try:
+            result = self.job()
+        except UserError as error:
+            self.signals.failed.emit(self.generation, str(error))
+        except Exception as error:  # noqa: BLE001 - reported to the user, never crashes the app
+            traceback.print_exc()
+            self.signals.failed.emit(self.generation, f"internal error: {type(error).__name__}: {error}")
+        else:
+            self.signals.finished.emit(self.generation, result)
+
+
+class BackgroundRunner(QObject):
+    """Runs one kind of job in the thread pool; results of superseded jobs are dropped."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._signals = _Signals()
+        self._signals.finished.connect(self._on_finished)
+        self._signals.failed.connect(self._on_failed)
+        self.busy = False
+
+    def submit(self, job: Callable[[], Any]) -> None:
+        self._generation += 1
+        self.busy = True
+        QThreadPool.globalInstance().start(_Task(self._generation, job, self._signals))
+
+    def cancel(self) -> None:
+        """Forget the running job: its result will be dropped when it arrives."""
+        self._generation += 1
+        self.busy = False
+
+    def _on_finished(self, generation: int, result: object) -> None:
+        if generation == self._generation:
+            self.busy = False
+            self.finished.emit(result)
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.busy = False
+            self.failed.emit(message)
