@@ -6,7 +6,7 @@ Anatomy, in LPS patient coordinates (mm; +x patient's left, +y posterior, +z sup
 * liver: an ellipsoid cut by one oblique plane (a thinner left-inferior lobe); its volume
   is analytic (the cut maps to a spherical cap under the ellipsoid's affine map);
 * metastases: spheres inside the liver, hypodense with an enhancing rim; one touches the
-  right portal branch, one the middle hepatic vein (each overlaps the vessel by 1 mm,
+  right portal branch, one the left hepatic vein (each overlaps the vessel by 1 mm,
   vessels win, so they share a face: contact without parenchyma between);
 * portal vein and hepatic veins/IVC: unions of capsules (segments with a radius),
   contrast-filled.
