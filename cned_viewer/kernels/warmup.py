@@ -11,7 +11,7 @@ def warm_up() -> float:
     """Run each kernel once on a 16 x 16 x 16 label array; returns the seconds it took."""
     from cned_viewer.kernels.components import component_stats, connect_runs
     from cned_viewer.kernels.envelope import enclosed_counts_per_slice
-    from cned_viewer.kernels.histogram import label_histogram
+    from cned_viewer.kernels.histogram import _histogram_parallel, label_histogram
     from cned_viewer.kernels.morphology import erode_dilate
     from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm
     from cned_viewer.kernels.runs import extract_runs
@@ -27,6 +27,7 @@ def warm_up() -> float:
     box = (0, 16, 0, 16, 0, 16)
     label_histogram(labels)
     label_histogram(np.ascontiguousarray(labels[:, :, :15]))
+    _histogram_parallel(labels.reshape(-1), labels.reshape(-1).view(np.uint64), 16, 16, 16, 2)
     enclosed_counts_per_slice(labels, box, (1, 2))
     erode_dilate(labels, box, 2, (1,))
     runs = extract_runs(labels, box, 2)

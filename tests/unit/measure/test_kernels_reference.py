@@ -96,3 +96,19 @@ def test_point_distances_match_kdtree(seed):
     for limit in (2.0, 5.0, 11.0):
         assert count_within_sq(grid_a, grid_b, limit * limit) == ref.count_within_reference(a, b, SPACING, limit)
     assert min_distance_mm(cell_grid(a[:0], SPACING), grid_b) is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_histogram_parallel_chunks_and_unaligned_rows(seed, random_labels):
+    from cned_viewer.kernels.histogram import _histogram_parallel
+
+    labels = random_labels(np.random.default_rng(seed), shape=(11, 9, 37), density=0.3)
+    labels[4, 2, 3:30] = 1  # long run crossing whole words
+    offset = np.zeros(labels.size + 3, np.uint8)[3:].reshape(labels.shape)  # rows not 8-byte aligned
+    offset[...] = labels
+    for arr in (labels, offset):
+        np.testing.assert_array_equal(label_histogram(arr)[0], ref.label_histogram_reference(labels)[0])
+        np.testing.assert_array_equal(label_histogram(arr)[1], ref.label_histogram_reference(labels)[1])
+    flat = labels.reshape(-1)
+    acc = _histogram_parallel(flat, flat[: flat.size // 8 * 8].view(np.uint64), *labels.shape, 4)
+    np.testing.assert_array_equal(acc[:, :, 0].sum(axis=0)[1:], ref.label_histogram_reference(labels)[0][1:])
