@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from cned_viewer.core.case import Case
+from cned_viewer.errors import UserError
 from cned_viewer.io.case_loader import load_case
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
 
@@ -25,6 +27,20 @@ def add_case_arguments(parser: argparse.ArgumentParser, labels_required: bool = 
 
 def case_from_args(args: argparse.Namespace) -> Case:
     return load_case(args.image, args.labels, args.label_map, args.series)
+
+
+def read_json_file(path: Path, what: str) -> Any:
+    """Parse a JSON file; a missing or malformed file is a :class:`UserError` naming ``what``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{what} file {path} not found; check the path") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {what} file {path}: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{what} file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
 
 
 def print_json(data: Any) -> None:

@@ -9,14 +9,14 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from cned_viewer.commands.common import read_json_file
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.errors import UserError
+from cned_viewer.io.atomic import atomic_write
 from cned_viewer.scores.cohort import output_columns, score_table
 from cned_viewer.scores.evidence import evidence_for
 from cned_viewer.scores.inputs import build_inputs
@@ -62,9 +62,9 @@ def run_score(args: argparse.Namespace) -> int:
         return 0
     if args.clinical is None:
         raise UserError("give the clinical data with --clinical C.json (or --list to see the scores)")
-    clinical = ClinicalData.from_dict(_read_json(args.clinical, "clinical data"))
-    measurements = _read_json(args.measurements, "measurements") if args.measurements else None
-    followup = _read_json(args.followup_measurements, "follow-up measurements") if args.followup_measurements else None
+    clinical = ClinicalData.from_dict(read_json_file(args.clinical, "clinical data"))
+    measurements = read_json_file(args.measurements, "measurements") if args.measurements else None
+    followup = read_json_file(args.followup_measurements, "follow-up measurements") if args.followup_measurements else None
     inputs = build_inputs(clinical, measurements, followup, diameter=args.diameter)
     results = evaluate_all(inputs)
     if args.json:
@@ -91,19 +91,6 @@ def run_score_table(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _read_json(path: Path, what: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"{what} file {path} not found; check the path") from None
-    except OSError as exc:
-        raise UserError(f"cannot read {what} file {path}: {exc.strerror}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{what} file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-
-
 def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]], str]:
     """Header, ``(line number, row)`` pairs and the delimiter (``,`` or ``;``, from the header line)."""
     try:
@@ -126,19 +113,14 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]], 
 
 
 def _write_csv_atomically(path: Path, columns: list[str], rows: list[dict[str, Any]], delimiter: str) -> None:
-    """Write to a temporary file beside ``path``, then replace ``path`` with it."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise UserError(f"output folder {folder} does not exist; create it first")
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        os.chmod(temp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+    """Write the table to a temporary file beside ``path``, then replace ``path`` with it."""
+    if not path.resolve().parent.is_dir():
+        raise UserError(f"output folder {path.resolve().parent} does not exist; create it first")
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, delimiter=delimiter, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)

@@ -1,0 +1,154 @@
+"""Lay out a :class:`ReportData` as a PDF (reportlab, fonts embedded, A4 or Letter)."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from cned_viewer.errors import UserError
+from cned_viewer.io.atomic import atomic_write
+from cned_viewer.report.report_data import ReportData
+
+PAGE_SIZES = {"a4": A4, "letter": letter}
+_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
+ACCENT = colors.HexColor("#1f4e79")
+WARN = colors.HexColor("#b03a2e")
+
+
+def _register_fonts() -> tuple[str, str]:
+    """DejaVu Sans (embedded; has µ, ≥ and accents), else reportlab's bundled Vera."""
+    if "CNED-Regular" in pdfmetrics.getRegisteredFontNames():
+        return "CNED-Regular", "CNED-Bold"
+    candidates = [(Path(d) / "DejaVuSans.ttf", Path(d) / "DejaVuSans-Bold.ttf") for d in _FONT_DIRS]
+    import reportlab
+
+    bundled = Path(reportlab.__file__).parent / "fonts"
+    candidates.append((bundled / "Vera.ttf", bundled / "VeraBd.ttf"))
+    regular, bold = next((r, b) for r, b in candidates if r.is_file() and b.is_file())
+    pdfmetrics.registerFont(TTFont("CNED-Regular", str(regular)))
+    pdfmetrics.registerFont(TTFont("CNED-Bold", str(bold)))
+    return "CNED-Regular", "CNED-Bold"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _register_fonts()
+    base = ParagraphStyle("base", fontName=regular, fontSize=8.5, leading=10.5)
+    return {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9),
+        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=15, leading=18, textColor=ACCENT),
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=10.5, leading=13, spaceBefore=6, spaceAfter=3, textColor=ACCENT),
+        "score": ParagraphStyle("score", parent=base, fontName=bold, fontSize=20, leading=24),
+        "warn": ParagraphStyle("warn", parent=base, fontName=bold, textColor=WARN),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
+        "cellbold": ParagraphStyle("cellbold", parent=base, fontName=bold, fontSize=7.5, leading=9),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _table(rows, widths, styles, header: bool = False) -> Table:
+    cells = [[_p(str(c), styles["cellbold" if header and r == 0 else "cell"]) for c in row] for r, row in enumerate(rows)]
+    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
+    commands = [
+        ("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c8ccd0")),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _cned_block(data: ReportData, styles, width: float) -> list:
+    result = data.cned
+    headline = f"C-NED {result.total_text()}"
+    flow = [_p(headline, styles["score"])]
+    if not result.complete:
+        flow.append(_p("INCOMPLETE: missing " + ", ".join(result.missing_labels()) + ". No total is given until every input is known.", styles["warn"]))
+    flow.append(_table([("Item", "Points", "Origin and value")] + list(data.cned_items), [0.3 * width, 0.1 * width, 0.6 * width], styles, header=True))
+    for message in result.borderline:
+        flow.append(_p("BORDERLINE: " + message.removeprefix("borderline: "), styles["warn"]))
+    flow.append(Spacer(1, 3))
+    flow.append(_table([("What the source reported", "")] + list(data.cned_evidence), [0.45 * width, 0.55 * width], styles, header=True))
+    flow.append(_p(f"Source: {data.cned_citation}. Group figures are the paper's, for its cohort; they are not a prediction for this patient.", styles["small"]))
+    return flow
+
+
+def _images(data: ReportData, styles, width: float) -> list:
+    cell_width = width / len(data.images) - 4
+    pictures, captions = [], []
+    for image in data.images:
+        reader = Image(io.BytesIO(image.png))
+        scale = cell_width / reader.imageWidth
+        pictures.append(Image(io.BytesIO(image.png), width=cell_width, height=reader.imageHeight * scale))
+        captions.append(_p(image.caption, styles["small"]))
+    table = Table([pictures, captions], colWidths=[width / len(data.images)] * len(data.images))
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+    return [table]
+
+
+def build_story(data: ReportData, width: float) -> list:
+    """The flowables of the report, in reading order."""
+    s = _styles()
+    story = [_p(data.title, s["title"]), Spacer(1, 2)]
+    story.append(_table(_pairs_in_columns(data.identification), [0.16 * width, 0.34 * width] * 2, s))
+    story += [_p("C-NED score (Li et al. 2022): conversion to no evidence of disease", s["h2"])] + _cned_block(data, s, width)
+    story += [_p("Other scores", s["h2"]), _table([("Score", "Total", "Group", "Status")] + list(data.other_scores), [0.22 * width, 0.28 * width, 0.12 * width, 0.38 * width], s, header=True)]
+    story += [_p("Measurements (voxel counts x voxel volume; never mesh volumes)", s["h2"]), _table(list(data.measurements), [0.3 * width, 0.7 * width], s)]
+    if data.images:
+        story += [KeepTogether([_p("Views", s["h2"])] + _images(data, s, width))]
+    lesion_widths = [0.05, 0.11, 0.11, 0.11, 0.14, 0.24, 0.24]
+    story += [KeepTogether([_p(f"Lesions ({len(data.lesions)})", s["h2"]), _table([data.lesion_header] + list(data.lesions), [w * width for w in lesion_widths], s, header=True)])]
+    story += [_p("Manual edits", s["h2"])] + [_p(line, s["base"]) for line in data.edits]
+    if data.notices:
+        story += [_p("Notices from loading and measuring", s["h2"])] + [_p(line, s["small"]) for line in data.notices]
+    story += [Spacer(1, 6), _p(data.disclaimer, s["warn"])]
+    return story
+
+
+def _pairs_in_columns(pairs) -> list[tuple[str, str, str, str]]:
+    half = (len(pairs) + 1) // 2
+    left, right = list(pairs[:half]), list(pairs[half:]) + [("", "")] * (2 * half - len(pairs))
+    return [(a, b, c, d) for (a, b), (c, d) in zip(left, right)]
+
+
+def write_report_pdf(data: ReportData, path: str | os.PathLike, page_size: str = "a4") -> Path:
+    """Write the PDF atomically; ``page_size`` is ``a4`` or ``letter``."""
+    if page_size.lower() not in PAGE_SIZES:
+        raise UserError(f"unknown page size {page_size!r}; use a4 or letter")
+    size = PAGE_SIZES[page_size.lower()]
+    regular, _ = _register_fonts()
+
+    def footer(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont(regular, 7)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(document.leftMargin, 10 * mm, data.footer)
+        canvas.drawRightString(size[0] - document.rightMargin, 10 * mm, f"page {document.page}")
+        canvas.restoreState()
+
+    def write(tmp: Path) -> None:
+        document = SimpleDocTemplate(
+            str(tmp), pagesize=size, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm, bottomMargin=16 * mm,
+            title=data.pdf_title, author="", subject="C-NED score report", creator="CNED Viewer", invariant=1,
+            initialFontName=regular, initialFontSize=8,
+        )
+        document.build(build_story(data, document.width), onFirstPage=footer, onLaterPages=footer)
+
+    return atomic_write(path, write)
