@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.core.labels import LabelMap
 from cned_viewer.core.volume import Volume
 
@@ -15,7 +16,7 @@ class Case:
 
     ``labels`` holds the app's label table (liver, tumour, portal vein, hepatic veins) on the
     image grid; ``segments`` an optional Couinaud map (1-8) on the same grid. ``clinical``
-    holds the clinical inputs (see :mod:`cned_viewer.core.clinical` once present);
+    holds the clinical inputs and hand overrides of image-derived items;
     ``metadata`` identifying and descriptive values (patient, study, series, source paths);
     ``warnings`` what the loaders noticed and the user must be told.
     """
@@ -23,7 +24,7 @@ class Case:
     image: Volume
     labels: LabelMap | None = None
     segments: LabelMap | None = None
-    clinical: Any = None
+    clinical: ClinicalData = field(default_factory=ClinicalData)
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
