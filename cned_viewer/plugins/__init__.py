@@ -1,1 +1,23 @@
-"""plugins layer."""
+"""Plugins: the contract (plain-data Protocols), discovery by entry points, the manager and host.
+
+No Qt here: the UI lists :meth:`PluginManager.segmenters`, runs one with
+:meth:`PluginManager.start_segmenter` (progress + cancel), and applies the result with
+:meth:`PluginManager.edit_for` + :func:`apply_step` as one undoable step.
+"""
+
+from cned_viewer.plugins.contracts import (
+    ENTRY_POINT_GROUP, CancelCheck, Cancelled, Exporter, ImportedLabels, Importer, Plugin, Progress,
+    ReportSection, ReportSectionData, Seed, SegmentationRequest, SegmentationResult, Segmenter,
+)
+from cned_viewer.plugins.errors import PluginError
+from cned_viewer.plugins.jobs import BackgroundJob
+from cned_viewer.plugins.manager import PluginManager, PluginRecord
+from cned_viewer.plugins.results import apply_step, plan_edit, result_problems, undo_step
+from cned_viewer.plugins.settings import PluginSettings
+
+__all__ = [
+    "ENTRY_POINT_GROUP", "BackgroundJob", "CancelCheck", "Cancelled", "Exporter", "ImportedLabels", "Importer",
+    "Plugin", "PluginError", "PluginManager", "PluginRecord", "PluginSettings", "Progress", "ReportSection",
+    "ReportSectionData", "Seed", "SegmentationRequest", "SegmentationResult", "Segmenter", "apply_step",
+    "plan_edit", "result_problems", "undo_step",
+]

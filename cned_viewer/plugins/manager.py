@@ -1,0 +1,198 @@
+"""The plugin manager: discovery, enable/disable, contributions, failures, and running segmenters.
+
+Every plugin is loaded inside a guard: one that raises on import, returns a wrong object
+or registers a clashing score is recorded as failed (with its error) and disabled for the
+session; the others go on. A segmenter that raises or returns an invalid result is
+reported the same way (:class:`~cned_viewer.plugins.errors.PluginError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint
+from typing import Any, Literal
+
+from cned_viewer.core.case import Case
+from cned_viewer.core.provenance import EditStep
+from cned_viewer.plugins.contracts import (
+    CancelCheck, Cancelled, Importer, Plugin, Progress, ReportSection, SegmentationRequest,
+    SegmentationResult, Segmenter, never_cancelled, no_progress,
+)
+from cned_viewer.plugins.discovery import distribution_version, find_entry_points, load_plugin
+from cned_viewer.plugins.errors import PluginError
+from cned_viewer.plugins.jobs import BackgroundJob
+from cned_viewer.plugins.results import plan_edit, result_problems
+from cned_viewer.plugins.settings import PluginSettings
+from cned_viewer.scores import registry
+
+PluginState = Literal["enabled", "disabled", "failed"]
+
+
+@dataclass
+class PluginRecord:
+    """One discovered plugin: its entry point, what it loaded to, its state and last error."""
+
+    name: str
+    entry_point: EntryPoint | None
+    version: str = ""
+    plugin: Plugin | None = None
+    state: PluginState = "disabled"
+    error: str | None = None
+    registered_scores: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "version": self.version, "state": self.state, "error": self.error,
+            "entry_point": self.entry_point.value if self.entry_point is not None else None,
+            "description": self.plugin.description if self.plugin else "",
+            "contributions": self.plugin.contributions() if self.plugin else {},
+        }
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+class PluginManager:
+    """Finds, loads and runs plugins; ``find`` returns the entry points (tests replace it)."""
+
+    def __init__(self, settings: PluginSettings | None = None,
+                 find: Callable[[], Iterable[EntryPoint]] | None = None) -> None:
+        self.settings = settings or PluginSettings()
+        self._find = find or (lambda: find_entry_points())
+        self.records: dict[str, PluginRecord] = {}
+
+    # -- discovery and state -------------------------------------------------------------
+    def discover(self) -> list[PluginRecord]:
+        """(Re)discover entry points; load the enabled ones, each inside a guard."""
+        for record in self.records.values():
+            self._withdraw(record)
+        self.records = {}
+        for entry_point in self._find():
+            record = PluginRecord(entry_point.name, entry_point, distribution_version(entry_point))
+            self.records[record.name] = record
+            if self.settings.is_enabled(record.name):
+                self._load(record)
+        return list(self.records.values())
+
+    def _load(self, record: PluginRecord) -> None:
+        try:
+            record.plugin = load_plugin(record.entry_point)  # type: ignore[arg-type]
+            record.version = record.plugin.version
+            self._register_scores(record)
+        except Exception as error:  # noqa: BLE001 - a broken plugin must not stop the app
+            self._fail(record, f"failed to load: {_describe(error)}")
+            return
+        record.state, record.error = "enabled", None
+
+    def _register_scores(self, record: PluginRecord) -> None:
+        for score in record.plugin.scores if record.plugin else ():
+            try:
+                registry.register(score)
+            except Exception:
+                self._withdraw(record)
+                raise
+            record.registered_scores.append(score.id)
+
+    def _withdraw(self, record: PluginRecord) -> None:
+        for score_id in record.registered_scores:
+            registry.unregister(score_id)
+        record.registered_scores.clear()
+
+    def _fail(self, record: PluginRecord, message: str) -> None:
+        self._withdraw(record)
+        record.state, record.error = "failed", message
+
+    def record(self, name: str) -> PluginRecord:
+        try:
+            return self.records[name]
+        except KeyError:
+            known = ", ".join(self.records) or "none installed"
+            raise PluginError(name, f"no such plugin (known: {known})") from None
+
+    def set_enabled(self, name: str, enabled: bool) -> PluginRecord:
+        """Enable or disable (persisted); enabling loads it now, disabling withdraws its scores."""
+        record = self.record(name)
+        self.settings.set_enabled(name, enabled)
+        if enabled and record.state != "enabled":
+            self._load(record)
+        elif not enabled:
+            self._withdraw(record)
+            record.state, record.plugin = "disabled", None
+        return record
+
+    def enabled_plugins(self) -> list[Plugin]:
+        return [r.plugin for r in self.records.values() if r.state == "enabled" and r.plugin is not None]
+
+    # -- contributions -------------------------------------------------------------------
+    def segmenters(self) -> list[tuple[str, Segmenter]]:
+        """(plugin name, segmenter) of every enabled plugin."""
+        return [(p.name, s) for p in self.enabled_plugins() for s in p.segmenters]
+
+    def importers(self) -> list[tuple[str, Importer]]:
+        return [(p.name, i) for p in self.enabled_plugins() for i in p.importers]
+
+    def report_sections(self) -> list[tuple[str, ReportSection]]:
+        return [(p.name, r) for p in self.enabled_plugins() for r in p.report_sections]
+
+    def provenance_sources(self) -> list[dict[str, str]]:
+        """Name and version of every enabled plugin (for the report footer)."""
+        return [{"name": p.name, "version": p.version} for p in self.enabled_plugins()]
+
+    def _enabled_record(self, name: str) -> PluginRecord:
+        record = self.record(name)
+        if record.state != "enabled" or record.plugin is None:
+            reason = f": {record.error}" if record.error else ""
+            raise PluginError(name, f"is {record.state}{reason}; enable it with 'cned-viewer plugins enable {name}'")
+        return record
+
+    def guarded(self, name: str, what: str, call: Callable[[], Any]) -> Any:
+        """Run ``call`` for plugin ``name``; on an exception disable it and raise PluginError."""
+        record = self._enabled_record(name)
+        try:
+            return call()
+        except Cancelled:
+            raise
+        except Exception as error:  # noqa: BLE001 - reported, plugin disabled, app goes on
+            self._fail(record, f"{what} failed: {_describe(error)}")
+            raise PluginError(name, f"{what} failed ({_describe(error)}); the plugin was disabled for this session") from error
+
+    # -- segmenters ----------------------------------------------------------------------
+    def run_segmenter(self, plugin_name: str, segmenter_id: str, request: SegmentationRequest,
+                      progress: Progress = no_progress, is_cancelled: CancelCheck = never_cancelled) -> SegmentationResult:
+        """Run a segmenter here and now; check its result (grid, label values).
+
+        Raises :class:`Cancelled` when ``is_cancelled()`` turned true, PluginError (and
+        disables the plugin) when it raised or returned an invalid result.
+        """
+        record = self._enabled_record(plugin_name)
+        plugin = record.plugin
+        assert plugin is not None
+        if not any(s.id == segmenter_id for s in plugin.segmenters):
+            known = ", ".join(s.id for s in plugin.segmenters) or "none"
+            raise PluginError(plugin_name, f"has no segmenter {segmenter_id!r} (it has: {known})")
+        segmenter = plugin.segmenter(segmenter_id)
+        result = self.guarded(plugin_name, f"segmenter {segmenter_id}", lambda: segmenter.run(request, progress, is_cancelled))
+        if is_cancelled():
+            raise Cancelled(f"{plugin_name}: {segmenter_id} cancelled")
+        problems = result_problems(result, request.image.geometry)
+        if problems:
+            self._fail(record, f"segmenter {segmenter_id} returned an invalid result: {'; '.join(problems)}")
+            raise PluginError(plugin_name, f"segmenter {segmenter_id} returned an invalid result ({'; '.join(problems)}); the plugin was disabled for this session")
+        return result
+
+    def start_segmenter(self, plugin_name: str, segmenter_id: str, request: SegmentationRequest,
+                        on_progress: Progress | None = None) -> BackgroundJob[SegmentationResult]:
+        """:meth:`run_segmenter` on a background thread; ``job.cancel()`` stops it."""
+        job: BackgroundJob[SegmentationResult] = BackgroundJob(
+            lambda progress, cancelled: self.run_segmenter(plugin_name, segmenter_id, request, progress, cancelled),
+            on_progress,
+        )
+        return job.start()
+
+    def edit_for(self, case: Case, plugin_name: str, segmenter_id: str, result: SegmentationResult) -> EditStep:
+        """The one undoable step applying ``result`` to ``case``, attributed to the plugin."""
+        record = self.record(plugin_name)
+        return plan_edit(case, result, plugin_name, record.version, segmenter_id)
+
