@@ -7,6 +7,7 @@ from typing import Any
 
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.core.labels import LabelMap
+from cned_viewer.core.provenance import Provenance
 from cned_viewer.core.volume import Volume
 
 
@@ -18,7 +19,8 @@ class Case:
     image grid; ``segments`` an optional Couinaud map (1-8) on the same grid. ``clinical``
     holds the clinical inputs and hand overrides of image-derived items;
     ``metadata`` identifying and descriptive values (patient, study, series, source paths);
-    ``warnings`` what the loaders noticed and the user must be told.
+    ``warnings`` what the loaders noticed and the user must be told; ``provenance``
+    every change made to the labels after loading (manual edits, plugin runs), oldest first.
     """
 
     image: Volume
@@ -27,6 +29,7 @@ class Case:
     clinical: ClinicalData = field(default_factory=ClinicalData)
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    provenance: list[Provenance] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for name in ("labels", "segments"):

@@ -164,10 +164,15 @@ def _score_rows(results: Sequence[ScoreResult]) -> tuple[tuple[str, str, str, st
 
 
 def _edit_lines(edits: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """One line per provenance entry (``Provenance.to_json()``): when, what, and mL per label."""
     lines = []
     for edit in edits:
-        changes = ", ".join(f"{label}: {ml:+.2f} mL" for label, ml in edit.get("changes_ml", {}).items())
-        lines.append(f"{edit.get('time', '')} {edit.get('tool', 'edit')}: {changes or 'no change'}".strip())
+        changes = ", ".join(
+            f"{c['key'].replace('_', ' ')} {c['net_ml']:+.2f} mL (+{c['gained_voxels']}/-{c['lost_voxels']} voxels)"
+            for c in edit.get("changes", ())
+        )
+        source = f"{edit.get('source', '')} {edit.get('source_version', '')}".strip()
+        lines.append(f"{edit.get('timestamp', '')} {edit.get('operation', 'edit')} ({source}): {changes or 'no change'}".strip())
     return tuple(lines) or ("No manual edits recorded: the masks are as loaded.",)
 
 
