@@ -1,0 +1,173 @@
+"""Case bundles: one folder ``NAME.cned/`` holding a case's labels, clinical data and view state.
+
+Layout (see docs/case-bundle.md)::
+
+    NAME.cned/
+      manifest.json      format name + version, what the other files are, image reference
+      labels.nii.gz      the label map on the image grid (app label values)
+      segments.nii.gz    optional Couinaud map
+      clinical.json      ClinicalData.to_dict() (overrides included)
+      image.nii.gz       only when the image was copied into the bundle
+
+Every file is written atomically (:mod:`cned_viewer.io.atomic`) and the manifest last, so an
+interrupted save leaves the previous bundle readable.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import SimpleITK as sitk
+
+from cned_viewer import __version__
+from cned_viewer.core.case import Case
+from cned_viewer.core.clinical import ClinicalData
+from cned_viewer.core.labels import SEGMENT_LABEL_TABLE
+from cned_viewer.errors import UserError
+from cned_viewer.io.atomic import atomic_write, atomic_write_text
+from cned_viewer.io.images import load_image
+from cned_viewer.io.label_mappings import LabelMapping
+from cned_viewer.io.masks import load_labels, save_labels
+from cned_viewer.io.sitk_bridge import to_sitk
+
+FORMAT_NAME = "cned-case-bundle"
+FORMAT_VERSION = 1
+BUNDLE_SUFFIX = ".cned"
+MANIFEST = "manifest.json"
+LABELS_FILE = "labels.nii.gz"
+SEGMENTS_FILE = "segments.nii.gz"
+CLINICAL_FILE = "clinical.json"
+IMAGE_FILE = "image.nii.gz"
+
+SEGMENT_MAPPING = LabelMapping("segments", "Couinaud segments 1-8", {v: f"segment_{v}" for v in range(1, 9)})
+
+ImageMode = Literal["reference", "copy"]
+
+
+@dataclass
+class Bundle:
+    """A case read from a bundle, with the view state saved beside it."""
+
+    case: Case
+    view_state: dict[str, Any] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def labels_digest(array: np.ndarray) -> str:
+    """SHA-256 of the label voxels (shape + bytes): checks that the labels read back are those saved."""
+    digest = hashlib.sha256(repr(array.shape).encode())
+    digest.update(np.ascontiguousarray(array, dtype=np.uint8).tobytes())
+    return digest.hexdigest()
+
+
+def is_bundle(path: str | os.PathLike) -> bool:
+    return (Path(path) / MANIFEST).is_file()
+
+
+def bundle_path(path: str | os.PathLike) -> Path:
+    """``path`` with the ``.cned`` suffix added when missing."""
+    target = Path(path)
+    return target if target.name.endswith(BUNDLE_SUFFIX) else target.with_name(target.name + BUNDLE_SUFFIX)
+
+
+def save_bundle(
+    case: Case,
+    path: str | os.PathLike,
+    view_state: Mapping[str, Any] | None = None,
+    image_mode: ImageMode = "reference",
+) -> Path:
+    """Write ``case`` as a bundle folder; returns its path (``.cned`` added when missing).
+
+    ``image_mode="reference"`` records where the image came from (``case.metadata['source']``
+    and the DICOM series); ``"copy"`` stores the image itself as NIfTI, for cases that must
+    travel (the demo case has no source file, so it is always copied).
+    """
+    folder = bundle_path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    source = case.metadata.get("source")
+    if image_mode == "reference" and not (source and Path(source).exists()):
+        image_mode = "copy"
+    files: dict[str, str] = {"clinical": CLINICAL_FILE}
+    if case.labels is not None:
+        save_labels(case.labels, folder / LABELS_FILE)
+        files["labels"] = LABELS_FILE
+    if case.segments is not None:
+        save_labels(case.segments, folder / SEGMENTS_FILE)
+        files["segments"] = SEGMENTS_FILE
+    if image_mode == "copy":
+        image = to_sitk(case.image.array, case.image.geometry)
+        atomic_write(folder / IMAGE_FILE, lambda tmp: sitk.WriteImage(image, str(tmp), useCompression=True))
+        image_entry: dict[str, Any] = {"mode": "copy", "file": IMAGE_FILE}
+    else:
+        image_entry = {"mode": "reference", "path": str(Path(source).resolve()), "series": case.metadata.get("SeriesInstanceUID")}
+    image_entry["geometry"] = case.image.geometry.to_json()
+    clinical = case.clinical if isinstance(case.clinical, ClinicalData) else ClinicalData()
+    atomic_write_text(folder / CLINICAL_FILE, clinical.to_json())
+    manifest = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "app_version": __version__,
+        "saved": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "image": image_entry,
+        "files": files,
+        "labels_sha256": None if case.labels is None else labels_digest(case.labels.array),
+        "metadata": {k: v for k, v in case.metadata.items() if isinstance(v, str | int | float | bool)},
+        "warnings": list(case.warnings),
+        "view_state": dict(view_state or {}),
+    }
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+    return folder
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise UserError(f"{folder} is not a case bundle (no {MANIFEST}); open a .cned folder saved by CNED Viewer")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise UserError(f"{path} is damaged ({error}); restore the bundle from a backup") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise UserError(f"{path} is not a CNED case bundle manifest")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise UserError(f"case bundle format version {version!r} is newer than this CNED Viewer reads ({FORMAT_VERSION}); update CNED Viewer")
+    return manifest
+
+
+def load_bundle(path: str | os.PathLike) -> Bundle:
+    """Read a bundle written by :func:`save_bundle`; :class:`UserError` names what is missing."""
+    folder = Path(path)
+    manifest = read_manifest(folder)
+    image_entry = manifest.get("image") or {}
+    if image_entry.get("mode") == "copy":
+        loaded = load_image(folder / image_entry.get("file", IMAGE_FILE))
+    else:
+        source = image_entry.get("path")
+        if not source or not Path(source).exists():
+            raise UserError(f"the bundle's image {source} is not there any more; put it back, or save the bundle with the image copied")
+        loaded = load_image(source, image_entry.get("series"))
+    files = manifest.get("files") or {}
+    geometry = loaded.volume.geometry
+    labels = load_labels(folder / files["labels"], geometry, "app") if "labels" in files else None
+    segments = None
+    if "segments" in files:
+        segments = load_labels(folder / files["segments"], geometry, SEGMENT_MAPPING, SEGMENT_LABEL_TABLE)
+    clinical_path = folder / files.get("clinical", CLINICAL_FILE)
+    clinical = ClinicalData.from_json(clinical_path.read_text(encoding="utf-8")) if clinical_path.is_file() else ClinicalData()
+    metadata = {**manifest.get("metadata", {}), **loaded.metadata, "source": str(loaded.source), "bundle": str(folder)}
+    found = list(manifest.get("warnings") or []) + loaded.warnings + ([] if labels is None else labels.notices)
+    warnings = list(dict.fromkeys(found))  # what was noticed when the case was opened, once each
+    saved_digest = manifest.get("labels_sha256")
+    if labels is not None and saved_digest and saved_digest != labels_digest(labels.array):
+        warnings.append("the bundle's labels differ from those it recorded when saved (edited outside CNED Viewer?)")
+    case = Case(loaded.volume, labels, segments, clinical, metadata, warnings)
+    return Bundle(case, dict(manifest.get("view_state") or {}), manifest)

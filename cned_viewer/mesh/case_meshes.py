@@ -1,0 +1,83 @@
+"""All display surfaces of a case: liver envelope, each lesion, portal and hepatic veins."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from vtkmodules.vtkCommonDataModel import vtkPolyData
+
+from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN, TUMOUR, LabelMap
+from cned_viewer.errors import UserError
+from cned_viewer.measure.results import Lesion
+from cned_viewer.mesh.lesion_ids import LesionIdMap, lesion_id_map
+from cned_viewer.mesh.surfaces import SurfaceOptions, mask_box, surface_of_labels
+
+#: Structure key -> the label values it is made of (the liver: the organ envelope seen from outside).
+STRUCTURE_VALUES: dict[str, tuple[int, ...]] = {
+    "liver": (LIVER_PARENCHYMA, TUMOUR),
+    "tumour": (TUMOUR,),
+    "portal_vein": (PORTAL_VEIN,),
+    "hepatic_veins": (HEPATIC_VEINS,),
+}
+
+
+class MeshingCancelled(UserError):
+    """Raised between structures when the caller asked to stop."""
+
+
+@dataclass
+class CaseMeshes:
+    """Surfaces by structure key; the tumour surface's cells carry the lesion id (``label_id``)."""
+
+    surfaces: dict[str, vtkPolyData] = field(default_factory=dict)
+    lesion_ids: LesionIdMap | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def build_case_meshes(
+    labels: LabelMap,
+    lesions: Sequence[Lesion] = (),
+    options: SurfaceOptions | None = None,
+    connectivity: int = 26,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> CaseMeshes:
+    """Mesh every structure present in ``labels`` (pure VTK filters: safe in a worker thread).
+
+    Lesions are meshed from the lesion-id map so that a picked cell names the lesion; tiny
+    components (id 0) are still drawn, as a separate part of the tumour surface.
+    """
+    result = CaseMeshes()
+    array = labels.array
+    for key, values in STRUCTURE_VALUES.items():
+        if cancelled():
+            raise MeshingCancelled("meshing cancelled")
+        start = time.perf_counter()
+        surface = _tumour_surface(array, lesions, labels, options, connectivity, result) if key == "tumour" \
+            else _binary_surface(array, values, labels, options)
+        if surface is not None:
+            result.surfaces[key] = surface
+        result.timings_ms[key] = (time.perf_counter() - start) * 1e3
+    return result
+
+
+def _binary_surface(array: np.ndarray, values: tuple[int, ...], labels: LabelMap, options: SurfaceOptions | None) -> vtkPolyData | None:
+    box = mask_box(np.isin(array, values))
+    if box is None:
+        return None
+    crop = np.isin(array[box], values).astype(np.uint8)
+    return surface_of_labels(crop, (1,), labels.geometry, options, box=box)
+
+
+def _tumour_surface(array: np.ndarray, lesions: Sequence[Lesion], labels: LabelMap, options: SurfaceOptions | None,
+                    connectivity: int, result: CaseMeshes) -> vtkPolyData | None:
+    id_map = lesion_id_map(array, lesions, connectivity)
+    if id_map is None:
+        return None
+    result.lesion_ids = id_map
+    # Tiny components (id 0 in the map) are meshed too, under the id -1.
+    crop = np.where((id_map.ids == 0) & (array[id_map.box] == TUMOUR), -1, id_map.ids).astype(np.int32)
+    values = tuple(int(v) for v in np.unique(crop) if v != 0)
+    return surface_of_labels(crop, values, labels.geometry, options, box=id_map.box)

@@ -1,0 +1,178 @@
+"""The 3D scene of a case on any pyvista plotter (a ``pv.Plotter`` or a pyvistaqt ``QtInteractor``).
+
+Liver semi-transparent, lesions opaque (one colour, the selected lesion highlighted), portal
+and hepatic veins in their label-table colours. Colours come from the label table; nothing
+here knows about Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyvista as pv
+from vtkmodules.vtkRenderingCore import vtkCellPicker
+
+from cned_viewer.core.labels import DEFAULT_LABEL_TABLE, HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN, TUMOUR, LabelTable
+from cned_viewer.mesh.case_meshes import CaseMeshes
+from cned_viewer.mesh.surfaces import LABEL_ARRAY
+
+#: Structure key -> (label value for its colour, display name).
+STRUCTURES: dict[str, tuple[int, str]] = {
+    "liver": (LIVER_PARENCHYMA, "Liver"),
+    "tumour": (TUMOUR, "Metastases"),
+    "portal_vein": (PORTAL_VEIN, "Portal vein"),
+    "hepatic_veins": (HEPATIC_VEINS, "Hepatic veins / IVC"),
+}
+DEFAULT_OPACITY: dict[str, float] = {"liver": 0.25, "tumour": 1.0, "portal_vein": 1.0, "hepatic_veins": 1.0}
+HIGHLIGHT_RGB = (255, 40, 40)
+BACKGROUND = "#1e1e24"
+
+#: Camera presets in LPS patient space (x left, y posterior, z superior): direction from the
+#: focal point to the camera, and the view-up vector.
+CAMERA_PRESETS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
+    "anterior": ((0.0, -1.0, 0.0), (0.0, 0.0, 1.0)),
+    "posterior": ((0.0, 1.0, 0.0), (0.0, 0.0, 1.0)),
+    "left": ((1.0, 0.0, 0.0), (0.0, 0.0, 1.0)),
+    "right": ((-1.0, 0.0, 0.0), (0.0, 0.0, 1.0)),
+    "superior": ((0.0, 0.0, 1.0), (0.0, -1.0, 0.0)),
+}
+
+
+@dataclass
+class StructureState:
+    """What the user set for one structure."""
+
+    visible: bool = True
+    opacity: float = 1.0
+
+
+class CaseScene:
+    """Actors of one case's surfaces on ``plotter``; renders only when something changed."""
+
+    def __init__(self, plotter: pv.BasePlotter, table: LabelTable = DEFAULT_LABEL_TABLE) -> None:
+        self.plotter = plotter
+        self.table = table
+        self.states = {key: StructureState(opacity=DEFAULT_OPACITY[key]) for key in STRUCTURES}
+        self.actors: dict[str, object] = {}
+        self.meshes: dict[str, pv.PolyData] = {}
+        self.selected_lesion: int | None = None
+        self.camera_preset = "anterior"
+        self._highlight = None
+        self._picker = vtkCellPicker()
+        self._picker.SetTolerance(0.0005)
+        self._picker.PickFromListOn()
+        plotter.set_background(BACKGROUND)
+
+    def colour(self, key: str) -> tuple[float, float, float]:
+        rgb = self.table.by_value(STRUCTURES[key][0]).colour_rgb
+        return tuple(c / 255.0 for c in rgb)  # type: ignore[return-value]
+
+    def set_meshes(self, meshes: CaseMeshes | None) -> None:
+        """Replace every actor by the surfaces of ``meshes`` (None: clear the scene)."""
+        for actor in [*self.actors.values(), self._highlight]:
+            if actor is not None:
+                self.plotter.remove_actor(actor, render=False)
+        self.actors.clear()
+        self.meshes.clear()
+        self._highlight = None
+        self.selected_lesion = None
+        self._picker.InitializePickList()
+        for key, surface in (meshes.surfaces if meshes else {}).items():
+            mesh = pv.wrap(surface)
+            self.meshes[key] = mesh
+            state = self.states[key]
+            actor = self.plotter.add_mesh(
+                mesh, color=self.colour(key), opacity=state.opacity, smooth_shading=True, scalars=None,
+                show_scalar_bar=False, name=key, render=False, pickable=key == "tumour",
+            )
+            actor.SetVisibility(state.visible)
+            self.actors[key] = actor
+            if key == "tumour":
+                self._picker.AddPickList(actor)
+        self.set_camera(self.camera_preset)
+
+    def set_visible(self, key: str, visible: bool) -> None:
+        self.states[key].visible = visible
+        if key in self.actors:
+            self.actors[key].SetVisibility(visible)
+            if key == "tumour" and self._highlight is not None:
+                self._highlight.SetVisibility(visible)
+            self.plotter.render()
+
+    def set_opacity(self, key: str, opacity: float) -> None:
+        self.states[key].opacity = float(opacity)
+        if key in self.actors:
+            self.actors[key].GetProperty().SetOpacity(float(opacity))
+            self.plotter.render()
+
+    def set_camera(self, preset: str) -> None:
+        """Look at the whole scene from ``preset`` (see :data:`CAMERA_PRESETS`)."""
+        direction, up = CAMERA_PRESETS[preset]
+        self.camera_preset = preset
+        bounds = self._bounds()
+        if bounds is None:
+            self.plotter.render()
+            return
+        centre = np.array([(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2, (bounds[4] + bounds[5]) / 2])
+        radius = 0.5 * float(np.linalg.norm([bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]]))
+        camera = self.plotter.camera
+        camera.focal_point = tuple(centre)
+        camera.position = tuple(centre + np.array(direction) * radius * 4.0)
+        camera.up = up
+        camera.view_angle = 30.0
+        self.plotter.reset_camera(render=False)
+        self.plotter.render()
+
+    def _bounds(self) -> tuple[float, ...] | None:
+        if not self.meshes:
+            return None
+        lows = np.min([m.bounds[0::2] for m in self.meshes.values()], axis=0)
+        highs = np.max([m.bounds[1::2] for m in self.meshes.values()], axis=0)
+        return (lows[0], highs[0], lows[1], highs[1], lows[2], highs[2])
+
+    def highlight_lesion(self, lesion_id: int | None) -> None:
+        """Draw lesion ``lesion_id`` in the highlight colour (None: no highlight)."""
+        if self._highlight is not None:
+            self.plotter.remove_actor(self._highlight, render=False)
+            self._highlight = None
+        self.selected_lesion = lesion_id
+        tumour = self.meshes.get("tumour")
+        if lesion_id is not None and tumour is not None:
+            part = tumour.extract_cells(np.flatnonzero(tumour.cell_data[LABEL_ARRAY] == lesion_id))
+            if part.n_cells:
+                self._highlight = self.plotter.add_mesh(
+                    part, color=tuple(c / 255.0 for c in HIGHLIGHT_RGB), smooth_shading=True, name="selected_lesion",
+                    render=False, pickable=False, show_scalar_bar=False,
+                )
+                self._highlight.SetVisibility(self.states["tumour"].visible)
+                mapper = self._highlight.GetMapper()  # drawn over the coincident tumour surface
+                mapper.SetResolveCoincidentTopologyToPolygonOffset()
+                mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(-4.0, -4.0)
+        self.plotter.render()
+
+    def lesion_at(self, display_x: float, display_y: float) -> int | None:
+        """The lesion id under a display point (VTK pixels, origin bottom-left), None if none."""
+        renderer = self.plotter.renderer
+        if "tumour" not in self.actors or not self._picker.Pick(display_x, display_y, 0.0, renderer):
+            return None
+        cell = self._picker.GetCellId()
+        if cell < 0:
+            return None
+        lesion_id = int(self.meshes["tumour"].cell_data[LABEL_ARRAY][cell])
+        return lesion_id if lesion_id > 0 else None
+
+    def lesion_display_point(self, lesion_id: int) -> tuple[float, float] | None:
+        """Where a lesion's surface centre falls on screen (VTK display pixels), for tests and tools."""
+        tumour = self.meshes.get("tumour")
+        if tumour is None:
+            return None
+        cells = np.flatnonzero(tumour.cell_data[LABEL_ARRAY] == lesion_id)
+        if cells.size == 0:
+            return None
+        centre = tumour.extract_cells(cells).center
+        renderer = self.plotter.renderer
+        renderer.SetWorldPoint(*centre, 1.0)
+        renderer.WorldToDisplay()
+        x, y, _ = renderer.GetDisplayPoint()
+        return float(x), float(y)
