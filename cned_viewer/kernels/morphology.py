@@ -11,39 +11,49 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from cned_viewer.kernels._jit import kernel
+from cned_viewer.kernels._jit import SERIAL_BELOW_VOXELS, kernel
 from cned_viewer.kernels.boxes import Box
 
 ERODED, KEPT, GROWN = 3, 2, 1
 
 
+@kernel()
+def _erode_dilate_slice(labels, z, dz, y0, y1, x0, x1, value, grow_lut, out):
+    nz, ny, nx = labels.shape
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            v = labels[z, y, x]
+            n_same = 0
+            if z > 0 and labels[z - 1, y, x] == value:
+                n_same += 1
+            if z < nz - 1 and labels[z + 1, y, x] == value:
+                n_same += 1
+            if y > 0 and labels[z, y - 1, x] == value:
+                n_same += 1
+            if y < ny - 1 and labels[z, y + 1, x] == value:
+                n_same += 1
+            if x > 0 and labels[z, y, x - 1] == value:
+                n_same += 1
+            if x < nx - 1 and labels[z, y, x + 1] == value:
+                n_same += 1
+            code = 0
+            if v == value:
+                code = 3 if n_same == 6 else 2
+            elif n_same > 0 and grow_lut[v]:
+                code = 1
+            out[dz, y - y0, x - x0] = code
+
+
 @kernel(parallel=True)
 def _erode_dilate(labels, z0, z1, y0, y1, x0, x1, value, grow_lut, out):
-    nz, ny, nx = labels.shape
     for dz in prange(z1 - z0):
-        z = z0 + dz
-        for y in range(y0, y1):
-            for x in range(x0, x1):
-                v = labels[z, y, x]
-                n_same = 0
-                if z > 0 and labels[z - 1, y, x] == value:
-                    n_same += 1
-                if z < nz - 1 and labels[z + 1, y, x] == value:
-                    n_same += 1
-                if y > 0 and labels[z, y - 1, x] == value:
-                    n_same += 1
-                if y < ny - 1 and labels[z, y + 1, x] == value:
-                    n_same += 1
-                if x > 0 and labels[z, y, x - 1] == value:
-                    n_same += 1
-                if x < nx - 1 and labels[z, y, x + 1] == value:
-                    n_same += 1
-                code = 0
-                if v == value:
-                    code = 3 if n_same == 6 else 2
-                elif n_same > 0 and grow_lut[v]:
-                    code = 1
-                out[dz, y - y0, x - x0] = code
+        _erode_dilate_slice(labels, z0 + dz, dz, y0, y1, x0, x1, value, grow_lut, out)
+
+
+@kernel()
+def _erode_dilate_serial(labels, z0, z1, y0, y1, x0, x1, value, grow_lut, out):
+    for dz in range(z1 - z0):
+        _erode_dilate_slice(labels, z0 + dz, dz, y0, y1, x0, x1, value, grow_lut, out)
 
 
 def erode_dilate(labels: np.ndarray, box: Box, value: int, grow_into: tuple[int, ...], out: np.ndarray | None = None) -> np.ndarray:
@@ -55,6 +65,8 @@ def erode_dilate(labels: np.ndarray, box: Box, value: int, grow_into: tuple[int,
     lut = np.zeros(256, np.bool_)
     lut[list(grow_into)] = True
     lut[value] = False
-    if out.size:
+    if out.size >= SERIAL_BELOW_VOXELS and shape[0] > 1:
         _erode_dilate(labels, z0, z1, y0, y1, x0, x1, value, lut, out)
+    elif out.size:
+        _erode_dilate_serial(labels, z0, z1, y0, y1, x0, x1, value, lut, out)
     return out

@@ -43,14 +43,17 @@ def test_components_match_scipy_label(seed, connectivity):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_envelope_matches_fill_holes(seed, random_labels):
+@pytest.mark.parametrize("width", [33, 48])  # 48: the 64-bit word path
+def test_envelope_matches_fill_holes(seed, width, random_labels):
     rng = np.random.default_rng(seed)
-    labels = random_labels(rng, shape=(6, 30, 33), density=0.9, values=(0, 1, 1, 1, 2, 3, 4))
+    labels = random_labels(rng, shape=(6, 30, width), density=0.9, values=(0, 1, 1, 1, 2, 3, 4))
     labels[:, 8:20, 8:20] = 1
     labels[:, 12:15, 12:15] = 3  # a vessel enclosed by liver
-    box = (0, 6, 1, 29, 2, 31)  # holds every organ voxel only if we clear the outside
+    labels[1, 20:26, 16:40] = 1  # long organ runs: whole words of parenchyma
+    labels[2, 20:26, 16:40] = 0  # and of background
+    box = (0, 6, 1, 29, 2, width - 2)  # holds every organ voxel only if we clear the outside
     outside = np.ones(labels.shape, bool)
-    outside[:, 1:29, 2:31] = False
+    outside[:, 1:29, 2:width - 2] = False
     labels[outside & np.isin(labels, (1, 2))] = 0
     ours = enclosed_counts_per_slice(labels, box, (1, 2))
     theirs = ref.enclosed_counts_reference(labels, box, (1, 2))
@@ -112,3 +115,23 @@ def test_histogram_parallel_chunks_and_unaligned_rows(seed, random_labels):
     flat = labels.reshape(-1)
     acc = _histogram_parallel(flat, flat[: flat.size // 8 * 8].view(np.uint64), *labels.shape, 4)
     np.testing.assert_array_equal(acc[:, :, 0].sum(axis=0)[1:], ref.label_histogram_reference(labels)[0][1:])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_parallel_variants_equal_serial(seed, random_labels):
+    """Large boxes take the prange kernels; they must give what the serial ones give."""
+    from cned_viewer.kernels.envelope import _enclosed_parallel, _enclosed_serial, organ_lookup
+    from cned_viewer.kernels.morphology import _erode_dilate
+    from cned_viewer.kernels.surface import _surface_parallel
+
+    labels = random_labels(np.random.default_rng(seed), shape=(8, 12, 16), density=0.9, values=(3, 3, 3, 1, 2))
+    np.testing.assert_array_equal(_surface_parallel(labels, 1, 7, 2, 11, 0, 13, 3), ref.surface_voxels_reference(labels, (1, 7, 2, 11, 0, 13), 3))
+    out = np.empty((8, 12, 16), np.uint8)
+    lut = np.zeros(256, np.bool_)
+    lut[1] = True
+    _erode_dilate(labels, 0, 8, 0, 12, 0, 16, 2, lut, out)
+    np.testing.assert_array_equal(out, ref.erode_dilate_reference(labels, (0, 8, 0, 12, 0, 16), 2, (1,)))
+    flat, no_words = labels.reshape(-1), np.zeros(0, np.uint64)
+    args = (flat, no_words, 12, 16, 0, 8, 0, 12, 0, 16, organ_lookup((1, 2)), np.uint64(0), np.uint64(0))
+    np.testing.assert_array_equal(_enclosed_parallel(*args), _enclosed_serial(*args))
+    np.testing.assert_array_equal(_enclosed_serial(*args), ref.enclosed_counts_reference(labels, (0, 8, 0, 12, 0, 16), (1, 2)))
