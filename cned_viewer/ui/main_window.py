@@ -1,13 +1,22 @@
-"""The main window: open cases, three slice views, the volumes table and the loader's notices."""
+"""The main window: open a case, three slice views + 3D, lesions, clinical form and scores.
+
+Loading, measuring and meshing run in background workers (newest request wins, Cancel drops
+them); the GUI thread only shows results. Menus: File (open DICOM folder / image / labels /
+case bundle / demo, recent cases, save case), View (window presets, overlay), Help.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QFileDialog,
     QGridLayout,
     QHeaderView,
@@ -15,96 +24,195 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSlider,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
+from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.demo.phantom import make_demo_case
+from cned_viewer.io.case_bundle import bundle_path, is_bundle, load_bundle, save_bundle
 from cned_viewer.io.case_loader import load_case
 from cned_viewer.io.dicom_series import scan_dicom_folder
+from cned_viewer.io.images import has_image_suffix
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
 from cned_viewer.io.masks import load_labels
+from cned_viewer.measure import Measurements, measure
+from cned_viewer.mesh.case_meshes import CaseMeshes, build_case_meshes
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
+from cned_viewer.scores import build_inputs, evaluate_all
+from cned_viewer.scores.inputs import measured_items
+from cned_viewer.ui.clinical_form import ClinicalForm
+from cned_viewer.ui.lesion_table import LesionTable
+from cned_viewer.ui.recent_cases import RecentCase, RecentCases
+from cned_viewer.ui.score_panel import ScorePanel
+from cned_viewer.ui.series_dialog import SeriesDialog
 from cned_viewer.ui.slice_view import SliceView
+from cned_viewer.ui.view3d import View3D
 from cned_viewer.ui.workers import BackgroundRunner
 
 IMAGE_FILTER = "Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd);;All files (*)"
 LABEL_FILTER = "Label maps (*.nii *.nii.gz *.nrrd *.mha *.mhd *.dcm);;All files (*)"
+STAGES = ("Loading", "Measuring", "Building 3D")
 
 
 class MainWindow(QMainWindow):
     """Opens a case in the background and shows it; the window never waits on I/O."""
 
-    def __init__(self) -> None:
+    measurements_ready = Signal(object)
+    meshes_ready = Signal(object)
+    scores_ready = Signal(object)
+
+    def __init__(self, interactive_3d: bool | None = None) -> None:
         super().__init__()
         self.setWindowTitle(f"CNED Viewer {__version__}")
+        self.setAcceptDrops(True)
         self.case: Case | None = None
+        self.measurements: Measurements | None = None
+        self.meshes: CaseMeshes | None = None
+        self.score_results: list = []
+        self.bundle_folder: Path | None = None
+        self.recent = RecentCases()
+        self._pending_recent: RecentCase | None = None
+        self._pending_view_state: dict[str, Any] = {}
         self.loader = BackgroundRunner(self)
         self.loader.finished.connect(self._show_case)
         self.loader.failed.connect(self._show_error)
+        self.measurer = BackgroundRunner(self)
+        self.measurer.finished.connect(self._show_measurements)
+        self.measurer.failed.connect(self._show_error)
+        self.mesher = BackgroundRunner(self)
+        self.mesher.finished.connect(self._show_meshes)
+        self.mesher.failed.connect(self._show_error)
+        self.saver = BackgroundRunner(self)
+        self.saver.finished.connect(lambda folder: self._stage_done(f"Saved {folder}."))
+        self.saver.failed.connect(self._show_error)
         self.views = {name: SliceView(name) for name in ("axial", "coronal", "sagittal")}
+        self.view3d = View3D(interactive=interactive_3d)
+        self.lesion_table = LesionTable()
+        self.clinical_form = ClinicalForm()
+        self.score_panel = ScorePanel()
         self.volumes_table = QTableWidget(0, 2)
         self.volumes_table.setHorizontalHeaderLabels(["Structure", "Volume (mL)"])
         self.volumes_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.volumes_table.verticalHeader().setVisible(False)
         self.notices = QListWidget()
         self.notices.setWordWrap(True)
+        self.case_label = QLabel("No case open. File > Open demo case, or open a DICOM folder or image (or drop it here).")
+        self.case_label.setWordWrap(True)
+        self._connect_views()
         self._build_layout()
         self._build_menus()
         self._build_status_bar()
-        self.resize(1280, 860)
+        self.resize(1440, 900)
 
     # layout -------------------------------------------------------------------------
+    def _connect_views(self) -> None:
+        for view in self.views.values():
+            view.point_picked.connect(self.set_point)
+            view.cursor_text.connect(lambda text: self.statusBar().showMessage(text))
+            view.window_dragged.connect(self.set_window)
+        self.lesion_table.lesion_selected.connect(self.select_lesion)
+        self.view3d.lesion_picked.connect(self.select_lesion)
+        self.clinical_form.clinical_changed.connect(self._clinical_changed)
+
     def _build_layout(self) -> None:
         grid = QWidget()
         layout = QGridLayout(grid)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)
         layout.addWidget(self.views["axial"], 0, 0)
-        layout.addWidget(self.views["coronal"], 0, 1)
-        layout.addWidget(self.views["sagittal"], 1, 0)
-        self.case_label = QLabel("No case open. File > Open demo case, or open a DICOM folder or image.")
-        self.case_label.setWordWrap(True)
-        self.case_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.case_label, 1, 1)
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.addWidget(QLabel("<b>Volumes</b> (voxel count x voxel volume)"))
-        side_layout.addWidget(self.volumes_table)
-        side_layout.addWidget(QLabel("<b>Notices</b>"))
-        side_layout.addWidget(self.notices)
+        layout.addWidget(self.view3d, 0, 1)
+        layout.addWidget(self.views["coronal"], 1, 0)
+        layout.addWidget(self.views["sagittal"], 1, 1)
+        for i in range(2):
+            layout.setColumnStretch(i, 1)
+            layout.setRowStretch(i, 1)
+        tabs = QTabWidget()
+        tabs.addTab(self.lesion_table, "Lesions")
+        tabs.addTab(self.clinical_form, "Clinical")
+        info = QWidget()
+        info_layout = QVBoxLayout(info)
+        info_layout.addWidget(self.case_label)
+        info_layout.addWidget(QLabel("<b>Volumes</b> (voxel count x voxel volume)"))
+        info_layout.addWidget(self.volumes_table)
+        info_layout.addWidget(QLabel("<b>Notices</b>"))
+        info_layout.addWidget(self.notices)
+        tabs.addTab(info, "Case")
+        self.side_tabs = tabs
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.score_panel)
+        side.addWidget(tabs)
+        side.setSizes([480, 420])
         splitter = QSplitter()
         splitter.addWidget(grid)
         splitter.addWidget(side)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([900, 540])
         self.setCentralWidget(splitter)
+        self.addToolBar(self._overlay_toolbar())
+
+    def _overlay_toolbar(self) -> QToolBar:
+        bar = QToolBar("Display")
+        bar.setObjectName("display_toolbar")
+        bar.addWidget(QLabel(" Window: "))
+        self.preset_box = QComboBox()
+        self.preset_box.addItems(list(WINDOW_PRESETS))
+        self.preset_box.setCurrentText("abdomen")
+        self.preset_box.currentTextChanged.connect(lambda name: self.set_window(*WINDOW_PRESETS[name]))
+        bar.addWidget(self.preset_box)
+        bar.addWidget(QLabel("  Label opacity: "))
+        self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
+        self.opacity_slider.setRange(0, 100)
+        self.opacity_slider.setValue(40)
+        self.opacity_slider.setMaximumWidth(140)
+        self.opacity_slider.valueChanged.connect(lambda v: self._set_overlay(opacity=v / 100.0))
+        bar.addWidget(self.opacity_slider)
+        self.outline_box = QCheckBox("Outline")
+        self.outline_box.toggled.connect(lambda on: self._set_overlay(outline=on))
+        bar.addWidget(self.outline_box)
+        return bar
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "Open &DICOM folder...", self.open_dicom_folder, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "Open &image file...", self.open_image_file)
-        self.open_labels_action = self._action(file_menu, "Open &labels...", self.open_labels)
-        self._action(file_menu, "Open d&emo case", self.open_demo)
+        self._action(file_menu, "Open &image file...", self.open_image_file, "Ctrl+I")
+        self.open_labels_action = self._action(file_menu, "Open &labels...", self.open_labels, "Ctrl+L")
+        self._action(file_menu, "Open case &bundle...", self.open_bundle_dialog, "Ctrl+B")
+        self._action(file_menu, "Open d&emo case", self.open_demo, "Ctrl+D")
+        self.recent_menu = file_menu.addMenu("&Recent cases")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Save case", self.save_case, QKeySequence.StandardKey.Save)
+        self._action(file_menu, "Save case &as...", self.save_case_as, QKeySequence.StandardKey.SaveAs)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu("&View")
-        for name, (width, level) in WINDOW_PRESETS.items():
-            self._action(view_menu, f"Window: {name} (W {width:g} / L {level:g})", lambda w=width, lv=level: self.set_window(w, lv))
-        self._action(view_menu, "Toggle label outlines", self.toggle_outline)
+        for number, (name, (width, level)) in enumerate(WINDOW_PRESETS.items(), start=1):
+            self._action(view_menu, f"Window: {name} (W {width:g} / L {level:g})", lambda n=name: self.preset_box.setCurrentText(n), f"Ctrl+{number}")
+        self._action(view_menu, "Toggle label outlines", self.outline_box.toggle, "Ctrl+O")
+        self._action(view_menu, "Reset zoom", lambda: [v.reset_zoom() for v in self.views.values()], "Ctrl+0")
+        camera_menu = view_menu.addMenu("3D camera")
+        for preset in ("anterior", "posterior", "left", "right", "superior"):
+            self._action(camera_menu, preset.capitalize(), lambda p=preset: self.view3d.set_camera(p))
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "Open d&emo case", self.open_demo)
+        self._action(help_menu, "Mouse and keys", self.show_controls)
         self._action(help_menu, "&About", self.about)
 
-    def _action(self, menu, text: str, slot: Callable[[], object], shortcut=None) -> QAction:
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: Any = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -114,8 +222,9 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setMaximumWidth(160)
+        self.progress.setRange(0, len(STAGES))
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
         self.progress.hide()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.hide()
@@ -123,30 +232,65 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
 
-    # opening ------------------------------------------------------------------------
-    def load_in_background(self, description: str, job: Callable[[], Case]) -> None:
-        """Run ``job`` (returning a Case) in a worker; the window stays responsive."""
-        self.statusBar().showMessage(f"Loading {description}...")
+    # progress -----------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.loader.busy or self.measurer.busy or self.mesher.busy
+
+    def _stage(self, step: int, what: str) -> None:
+        self.progress.setValue(step)
+        self.progress.setFormat(f"{STAGES[step]}... ({step + 1}/{len(STAGES)})")
         self.progress.show()
         self.cancel_button.show()
+        self.statusBar().showMessage(f"{STAGES[step]} {what}...")
+
+    def _stage_done(self, message: str) -> None:
+        if not self.busy:
+            self.progress.hide()
+            self.cancel_button.hide()
+        self.statusBar().showMessage(message, 10000)
+
+    # opening ------------------------------------------------------------------------
+    def load_in_background(self, description: str, job: Callable[[], Case], recent: RecentCase | None = None) -> None:
+        """Run ``job`` (returning a Case) in a worker; measuring and meshing follow in workers too."""
+        self._pending_recent = recent
+        self._pending_view_state = {}
+        self.measurer.cancel()
+        self.mesher.cancel()
+        self._stage(0, description)
         self.loader.submit(job)
 
     def open_demo(self) -> None:
         self.load_in_background("the demo case", make_demo_case)
 
     def open_path(self, image: str, labels: str | None = None, label_map: str | None = None, series: str | None = None) -> None:
-        self.load_in_background(Path(image).name, lambda: load_case(image, labels, label_map, series))
+        if is_bundle(image):
+            self.open_bundle(image)
+            return
+        recent = RecentCase(str(Path(image).resolve()), labels and str(Path(labels).resolve()), label_map, series)
+        self.load_in_background(Path(image).name, lambda: load_case(image, labels, label_map, series), recent)
+
+    def open_bundle(self, folder: str) -> None:
+        def job() -> Case:
+            bundle = load_bundle(folder)
+            bundle.case.metadata["view_state"] = bundle.view_state
+            return bundle.case
+
+        self.load_in_background(Path(folder).name, job, RecentCase(str(Path(folder).resolve()), bundle=True))
 
     def open_dicom_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open DICOM folder")
-        if not folder:
-            return
+        if folder:
+            self.open_dicom(folder)
+
+    def open_dicom(self, folder: str) -> None:
+        """Open a DICOM folder; when it holds several series the user picks one."""
         series = self._pick_series(folder)
         if series is not False:
             self.open_path(folder, series=series)
 
     def _pick_series(self, folder: str) -> str | None | bool:
-        """The chosen series UID (None: the default one), or False when the user cancels."""
+        """The chosen series UID (None: the only one), or False when the user cancels."""
         try:
             scan = scan_dicom_folder(folder)
         except Exception as error:  # noqa: BLE001 - shown to the user
@@ -154,58 +298,226 @@ class MainWindow(QMainWindow):
             return False
         if len(scan.series) <= 1:
             return None
-        default = scan.default_series() if any(s.is_image for s in scan.series) else scan.series[0]
-        items = [f"{s.modality} | {s.slice_count} slices | {s.description or '(no description)'} | {s.uid}" for s in scan.series]
-        choice, ok = QInputDialog.getItem(self, "Choose a series", "Series in this folder:", items, scan.series.index(default), False)
-        return scan.series[items.index(choice)].uid if ok else False
+        dialog = SeriesDialog(scan, self)
+        return dialog.chosen_uid() if dialog.exec() else False
 
     def open_image_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open image", "", IMAGE_FILTER)
         if path:
             self.open_path(path)
 
+    def open_bundle_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open case bundle (.cned folder)")
+        if folder:
+            self.open_bundle(folder)
+
     def open_labels(self) -> None:
         if self.case is None:
             self._show_error("open an image first; labels are placed on its grid")
             return
         path, _ = QFileDialog.getOpenFileName(self, "Open labels", "", LABEL_FILTER)
-        if not path:
+        if path:
+            self.open_labels_file(path)
+
+    def open_labels_file(self, path: str, mapping: str | None = None) -> None:
+        """Put the labels of ``path`` on the open case (asks for the value mapping when not given)."""
+        if self.case is None:
+            self._show_error("open an image first; labels are placed on its grid")
             return
-        names = list(BUILTIN_MAPPINGS)
-        descriptions = [f"{name}: {BUILTIN_MAPPINGS[name].description}" for name in names] + ["a mapping file (JSON)..."]
-        choice, ok = QInputDialog.getItem(self, "Label values", "How do the file's values map to the app's labels?", descriptions, 0, False)
-        if not ok:
-            return
-        mapping: str | None = names[descriptions.index(choice)] if choice in descriptions[:-1] else QFileDialog.getOpenFileName(self, "Mapping file", "", "JSON (*.json)")[0]
-        if not mapping:
-            return
+        if mapping is None:
+            names = list(BUILTIN_MAPPINGS)
+            descriptions = [f"{name}: {BUILTIN_MAPPINGS[name].description}" for name in names] + ["a mapping file (JSON)..."]
+            choice, ok = QInputDialog.getItem(self, "Label values", "How do the file's values map to the app's labels?", descriptions, 0, False)
+            if not ok:
+                return
+            mapping = names[descriptions.index(choice)] if choice in descriptions[:-1] else QFileDialog.getOpenFileName(self, "Mapping file", "", "JSON (*.json)")[0]
+            if not mapping:
+                return
         case = self.case
-        self.load_in_background(Path(path).name, lambda: _with_labels(case, path, mapping))
+        source = case.metadata.get("source")
+        recent = RecentCase(source, str(Path(path).resolve()), mapping, case.metadata.get("SeriesInstanceUID")) if source else None
+        self.load_in_background(Path(path).name, lambda: _with_labels(case, path, mapping), recent)
+
+    def open_dropped(self, paths: list[str]) -> None:
+        """Open what was dropped: a bundle, a DICOM folder, an image, image + labels, or labels on the open case."""
+        if not paths:
+            return
+        first = paths[0]
+        if is_bundle(first):
+            self.open_bundle(first)
+        elif Path(first).is_dir():
+            self.open_dicom(first)
+        elif len(paths) >= 2:
+            self.open_path(first, paths[1])
+        elif self.case is not None and has_image_suffix(Path(first)) and _looks_like_labels(first):
+            self.open_labels_file(first)
+        else:
+            self.open_path(first)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt naming
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt naming
+        self.open_dropped([url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()])
+        event.acceptProposedAction()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        entries = self.recent.entries()
+        for entry in entries:
+            action = self.recent_menu.addAction(entry.title())
+            action.setToolTip(entry.image)
+            action.triggered.connect(lambda _=False, e=entry: self.open_recent(e))
+        if not entries:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self.recent.clear)
+
+    def open_recent(self, entry: RecentCase) -> None:
+        if entry.bundle:
+            self.open_bundle(entry.image)
+        else:
+            self.open_path(entry.image, entry.labels, entry.label_map, entry.series)
 
     def cancel_loading(self) -> None:
-        self.loader.cancel()
-        self._loading_done("Loading cancelled.")
+        for runner in (self.loader, self.measurer, self.mesher):
+            runner.cancel()
+        self._stage_done("Cancelled.")
 
-    def _loading_done(self, message: str) -> None:
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.statusBar().showMessage(message, 10000)
+    # saving ---------------------------------------------------------------------------
+    def save_case(self) -> None:
+        if self.bundle_folder is None:
+            self.save_case_as()
+        else:
+            self.save_to(self.bundle_folder)
 
+    def save_case_as(self) -> None:
+        if self.case is None:
+            self._show_error("no case to save")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save case bundle", "case.cned", "Case bundle (*.cned)")
+        if path:
+            self.save_to(bundle_path(path))
+
+    def save_to(self, folder: Path) -> None:
+        """Write the case, clinical data and view state as a bundle (in a worker)."""
+        if self.case is None:
+            return
+        case, state = self.case, self.view_state()
+        self.bundle_folder = Path(folder)
+        self.statusBar().showMessage(f"Saving {folder}...")
+        self.saver.submit(lambda: save_bundle(case, folder, state))
+
+    def view_state(self) -> dict[str, Any]:
+        """What the user looked at: slices, crosshair, window, overlay, 3D settings, selected lesion."""
+        axial = self.views["axial"]
+        scene = self.view3d.scene
+        return {
+            "slices": {name: view.index for name, view in self.views.items()},
+            "crosshair": None if axial.crosshair is None else list(axial.crosshair),
+            "window": list(axial.window),
+            "overlay_opacity": axial.opacity,
+            "outline": axial.outline,
+            "camera": scene.camera_preset,
+            "structures": {key: {"visible": s.visible, "opacity": s.opacity} for key, s in scene.states.items()},
+            "selected_lesion": self.lesion_table.selected_lesion(),
+        }
+
+    def apply_view_state(self, state: dict[str, Any]) -> None:
+        if not state:
+            return
+        if state.get("window"):
+            self.set_window(*state["window"])
+        self._set_overlay(state.get("overlay_opacity"), state.get("outline"))
+        for name, index in (state.get("slices") or {}).items():
+            if name in self.views:
+                self.views[name].set_index(int(index))
+        if state.get("crosshair"):
+            for view in self.views.values():
+                view.crosshair = tuple(state["crosshair"])
+                view.update()
+        for key, settings in (state.get("structures") or {}).items():
+            if key in self.view3d.scene.states:
+                self.view3d.opacity_sliders[key].setValue(int(round(settings.get("opacity", 1.0) * 100)))
+                self.view3d.set_visible(key, bool(settings.get("visible", True)))
+        if state.get("camera"):
+            self.view3d.set_camera(state["camera"])
+
+    # showing results ------------------------------------------------------------------
     def _show_case(self, case: Case) -> None:
+        if not isinstance(case.clinical, ClinicalData):
+            case.clinical = ClinicalData()
         self.case = case
+        self.measurements = None
+        self.meshes = None
+        self.bundle_folder = Path(case.metadata["bundle"]) if "bundle" in case.metadata else None
+        self._pending_view_state = case.metadata.pop("view_state", {}) if isinstance(case.metadata.get("view_state"), dict) else {}
         for view in self.views.values():
             view.set_case(case)
+        self.view3d.set_meshes(None)
+        self.lesion_table.set_lesions(())
+        self.clinical_form.set_clinical(case.clinical)
+        self.clinical_form.set_measured({})
         self._fill_volumes()
         self.notices.clear()
         self.notices.addItems(case.warnings or ["(none)"])
+        self._describe_case(case)
+        if self._pending_recent is not None:
+            self.recent.add(self._pending_recent)
+        self._update_scores()
+        if case.labels is None:
+            self._stage_done("Case loaded without labels (File > Open labels).")
+            return
+        self._stage(1, "the tumour burden")
+        self.measurer.submit(lambda: measure(case))
+
+    def _describe_case(self, case: Case) -> None:
         meta = case.metadata
         shape = " x ".join(str(v) for v in case.image.geometry.size_xyz)
         spacing = " x ".join(f"{v:.3g}" for v in case.image.geometry.spacing_xyz_mm)
         self.case_label.setText(
-            f"<b>{meta.get('PatientName') or meta.get('source', '')}</b><br>{meta.get('StudyDescription', '')}<br>"
+            f"<b>{meta.get('PatientName') or meta.get('source', 'demo case')}</b><br>{meta.get('StudyDescription', '')}<br>"
             f"{shape} voxels, {spacing} mm<br>Labels: {case.labels.source if case.labels is not None else 'none (File > Open labels)'}"
         )
-        self._loading_done("Case loaded." + (f" {len(case.warnings)} notice(s), see the list." if case.warnings else ""))
+
+    def _show_measurements(self, measurements: Measurements) -> None:
+        case = self.case
+        if case is None or case.labels is None:
+            return
+        self.measurements = measurements
+        self.lesion_table.set_lesions(measurements.lesions)
+        self.clinical_form.set_measured(measured_items(measurements.to_json()))
+        self._update_scores()
+        self.measurements_ready.emit(measurements)
+        self._stage(2, "the 3D model")
+        lesions = measurements.lesions
+        self.mesher.submit(lambda: build_case_meshes(case.labels, lesions))
+
+    def _show_meshes(self, meshes: CaseMeshes) -> None:
+        self.meshes = meshes
+        self.view3d.set_meshes(meshes)
+        self.apply_view_state(self._pending_view_state)
+        selected = self._pending_view_state.get("selected_lesion")
+        self._pending_view_state = {}
+        if selected:
+            self.select_lesion(int(selected))
+        self._stage_done("Case ready." + (f" {len(self.case.warnings)} notice(s): see the Case tab." if self.case and self.case.warnings else ""))
+        self.meshes_ready.emit(meshes)
+
+    def _clinical_changed(self, clinical: ClinicalData) -> None:
+        if self.case is not None:
+            self.case.clinical = clinical
+        self._update_scores()
+
+    def _update_scores(self) -> None:
+        """Re-evaluate every score from the clinical form and the measurements (fast, pure)."""
+        clinical = self.case.clinical if self.case is not None else None
+        measured = None if self.measurements is None else self.measurements.to_json()
+        self.score_results = evaluate_all(build_inputs(clinical, measured))
+        self.score_panel.show_results(self.score_results, self.measurements)
+        self.scores_ready.emit(self.score_results)
 
     def _fill_volumes(self) -> None:
         volumes = self.case.labels.volumes_ml() if self.case is not None and self.case.labels is not None else {}
@@ -218,18 +530,50 @@ class MainWindow(QMainWindow):
             self.volumes_table.setItem(row, 1, item)
 
     def _show_error(self, message: str) -> None:
-        self._loading_done("Could not open.")
+        self._stage_done("Could not finish: see the message.")
         QMessageBox.warning(self, "CNED Viewer", message)
+
+    # navigation -----------------------------------------------------------------------
+    def set_point(self, index_zyx: tuple[int, int, int]) -> None:
+        """Move every slice view to the voxel ``index_zyx`` and put the crosshair on it."""
+        for view in self.views.values():
+            view.set_point(index_zyx)
+
+    def select_lesion(self, lesion_id: int) -> None:
+        """Select a lesion everywhere: table row, 3D highlight, slice views at its centre."""
+        lesion = next((l for l in (self.measurements.lesions if self.measurements else ()) if l.id == lesion_id), None)
+        if lesion is None or self.case is None:
+            return
+        if self.lesion_table.selected_lesion() != lesion_id:
+            self.lesion_table.select_lesion(lesion_id)  # comes back here once through the signal
+            return
+        if self.view3d.scene.selected_lesion != lesion_id:
+            self.view3d.highlight_lesion(lesion_id)
+        index = np.rint(self.case.image.geometry.patient_to_index(lesion.centroid_mm)).astype(int)
+        self.set_point(tuple(int(np.clip(v, 0, n - 1)) for v, n in zip(index, self.case.image.array.shape)))  # type: ignore[arg-type]
+        self.statusBar().showMessage(f"Lesion {lesion_id}: {lesion.volume_ml:.2f} mL, axial {lesion.axial_diameter_mm:.1f} mm", 8000)
 
     # view settings ------------------------------------------------------------------
     def set_window(self, width: float, level: float) -> None:
         for view in self.views.values():
-            view.set_window(width, level)
+            if view.window != (width, level):
+                view.set_window(width, level)
+
+    def _set_overlay(self, opacity: float | None = None, outline: bool | None = None) -> None:
+        for view in self.views.values():
+            view.set_overlay(opacity, outline)
 
     def toggle_outline(self) -> None:
-        for view in self.views.values():
-            view.outline = not view.outline
-            view.refresh()
+        self.outline_box.toggle()
+
+    def show_controls(self) -> None:
+        QMessageBox.information(
+            self, "Mouse and keys",
+            "Slice views: left click = crosshair (all views follow), wheel = next slice, Ctrl+wheel = zoom, "
+            "middle drag or Shift+left drag = pan, right drag = window/level, R = reset zoom.\n"
+            "3D view: left drag = rotate, right drag or wheel = zoom, middle drag = pan, click a lesion = select it.\n"
+            "Lesion table: click a row to highlight the lesion in 3D and move the slices to its centre.",
+        )
 
     def about(self) -> None:
         QMessageBox.about(
@@ -237,6 +581,16 @@ class MainWindow(QMainWindow):
             f"CNED Viewer {__version__}\nTumour burden and the C-NED conversion score for colorectal liver metastases.\n"
             "The score supports, and does not replace, the judgement of the multidisciplinary team.",
         )
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self.cancel_loading()
+        self.view3d.close_plotter()
+        super().closeEvent(event)
+
+
+def _looks_like_labels(path: str) -> bool:
+    name = Path(path).name.lower()
+    return any(word in name for word in ("label", "seg", "mask"))
 
 
 def _with_labels(case: Case, path: str, mapping: str) -> Case:

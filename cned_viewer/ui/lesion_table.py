@@ -1,0 +1,105 @@
+"""The lesion table: one sortable row per lesion of :func:`cned_viewer.measure.measure`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from cned_viewer.measure.results import Lesion
+
+LESION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _distance(value: float | None, contact: bool) -> tuple[Any, str]:
+    if value is None:
+        return float("inf"), "no vessel"
+    return value, f"{'contact' if contact else 'no'} ({value:.1f} mm)"
+
+
+def _segments(lesion: Lesion) -> tuple[Any, str]:
+    if lesion.segments is None:
+        return 0, "no segment map"
+    return len(lesion.segments), ", ".join(str(s) for s in lesion.segments) or "none"
+
+
+#: Column heading -> (sort key, shown text) of a lesion.
+COLUMNS: dict[str, Callable[[Lesion], tuple[Any, str]]] = {
+    "Lesion": lambda l: (l.id, str(l.id)),
+    "Volume (mL)": lambda l: (l.volume_ml, f"{l.volume_ml:.2f}"),
+    "Feret (mm)": lambda l: (l.feret_diameter_mm, f"{l.feret_diameter_mm:.1f}"),
+    "Axial (mm)": lambda l: (l.axial_diameter_mm, f"{l.axial_diameter_mm:.1f}"),
+    "Segments": _segments,
+    "Portal vein": lambda l: _distance(l.portal_vein_distance_mm, l.portal_vein_contact),
+    "Hepatic veins": lambda l: _distance(l.hepatic_vein_distance_mm, l.hepatic_vein_contact),
+}
+
+
+class _SortItem(QTableWidgetItem):
+    """A cell shown as text and sorted by its value."""
+
+    def __init__(self, key: Any, text: str) -> None:
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return self.key < getattr(other, "key", other.text())
+
+
+class LesionTable(QTableWidget):
+    """Lesions with volume, diameters, segments and vessel contact; click a row to go there."""
+
+    lesion_selected = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.lesions: tuple[Lesion, ...] = ()
+        self.setHorizontalHeaderLabels(list(COLUMNS))
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.verticalHeader().setVisible(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSortingEnabled(True)
+        self.itemSelectionChanged.connect(self._emit_selection)
+
+    def set_lesions(self, lesions: Sequence[Lesion]) -> None:
+        self.lesions = tuple(lesions)
+        self.setSortingEnabled(False)
+        self.blockSignals(True)
+        self.clearContents()
+        self.setRowCount(len(self.lesions))
+        for row, lesion in enumerate(self.lesions):
+            for column, describe in enumerate(COLUMNS.values()):
+                key, text = describe(lesion)
+                item = _SortItem(key, text)
+                item.setData(LESION_ID_ROLE, lesion.id)
+                if column not in (0, 4):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(row, column, item)
+        self.setSortingEnabled(True)
+        self.sortItems(0, Qt.SortOrder.AscendingOrder)
+        self.blockSignals(False)
+
+    def row_of(self, lesion_id: int) -> int | None:
+        for row in range(self.rowCount()):
+            if self.item(row, 0).data(LESION_ID_ROLE) == lesion_id:
+                return row
+        return None
+
+    def select_lesion(self, lesion_id: int) -> None:
+        """Select the row of ``lesion_id`` (emits :attr:`lesion_selected` if it changes)."""
+        row = self.row_of(lesion_id)
+        if row is not None:
+            self.selectRow(row)
+
+    def selected_lesion(self) -> int | None:
+        rows = {index.row() for index in self.selectedIndexes()}
+        return int(self.item(rows.pop(), 0).data(LESION_ID_ROLE)) if len(rows) == 1 else None
+
+    def _emit_selection(self) -> None:
+        lesion_id = self.selected_lesion()
+        if lesion_id is not None:
+            self.lesion_selected.emit(lesion_id)

@@ -1,0 +1,133 @@
+"""The score panel: C-NED large and first, then the other scores compact and expandable.
+
+Every number shown comes from a :class:`~cned_viewer.scores.ScoreResult`, the measurements or
+:func:`~cned_viewer.scores.evidence_for`; this module holds no clinical number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from cned_viewer.measure.results import Measurements
+from cned_viewer.scores import ItemResult, ScoreResult, evidence_for
+from cned_viewer.scores.results import format_number
+
+#: Origin of an input -> (colour, word shown).
+ORIGIN_STYLE = {
+    "image": ("#1565c0", "image"),
+    "typed": ("#2e7d32", "typed"),
+    "override": ("#c05800", "OVERRIDE"),
+    "missing": ("#9e9e9e", "missing"),
+}
+MAIN_SCORE = "cned"
+
+
+def origin_tag(origin: str) -> str:
+    colour, word = ORIGIN_STYLE[origin]
+    return f'<span style="color:{colour}; font-weight:bold">[{word}]</span>'
+
+
+def item_html(item: ItemResult) -> str:
+    points = "?" if item.points is None else str(item.points)
+    values = "; ".join(f"{escape(i.label)}: {escape(i.text())}" for i in item.inputs)
+    missing = f" <i>missing: {escape(', '.join(item.missing))}</i>" if item.missing else ""
+    return f"<b>{points}/{item.max_points}</b> {escape(item.label)} {origin_tag(item.origin)}<br>&nbsp;&nbsp;<small>{values}{missing}</small>"
+
+
+def tlvr_html(measurements: Measurements | None, result: ScoreResult) -> str:
+    """TLVR as used, with its numerator and denominator from the measurements."""
+    used = next((i for item in result.items for i in item.inputs if i.name == "tlvr"), None)
+    if used is None:
+        return ""
+    text = f"<b>TLVR used: {escape(used.text())}</b>"
+    if measurements is not None and measurements.tlvr is not None:
+        text += (f"<br><small>measured TLVR = TTV {measurements.ttv_ml:.1f} mL / total liver {measurements.total_liver_ml:.1f} mL"
+                 f" = {format_number(round(measurements.tlvr, 4))}; denominator: {escape(measurements.tlvr_denominator)}</small>")
+    return text
+
+
+def evidence_html(result: ScoreResult) -> str:
+    evidence = evidence_for(result.score_id)
+    group = evidence.group(result.group) if evidence is not None else None
+    if group is None:
+        return ""
+    rows = "".join(f"<tr><td>{escape(f.label)}</td><td>{escape(f.quantity.text())}</td></tr>" for f in group.findings)
+    return f"<b>What {escape(evidence.citation)} reported for group {escape(result.group or '')}</b><table>{rows}</table>"
+
+
+class ScorePanel(QWidget):
+    """Shows the results of :func:`cned_viewer.scores.evaluate_all`; call :meth:`show_results`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.results: list[ScoreResult] = []
+        self.cned_title = QLabel("<b>C-NED</b>")
+        self.cned_total = QLabel("no case")
+        self.cned_total.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.cned_items = QLabel()
+        self.tlvr_label = QLabel()
+        self.borderline_label = QLabel()
+        self.borderline_label.setStyleSheet("color: #b26a00;")
+        self.evidence_label = QLabel()
+        card = QFrame()
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card_layout = QVBoxLayout(card)
+        for label in (self.cned_title, self.cned_total, self.cned_items, self.tlvr_label, self.borderline_label, self.evidence_label):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            card_layout.addWidget(label)
+        self.cned_total.setTextFormat(Qt.TextFormat.PlainText)
+        self.others = QTreeWidget()
+        self.others.setHeaderLabels(["Score", "Result"])
+        self.others.setColumnWidth(0, 220)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(card)
+        layout.addWidget(self.others, 1)
+
+    def show_results(self, results: Sequence[ScoreResult], measurements: Measurements | None = None) -> None:
+        self.results = list(results)
+        main = next((r for r in self.results if r.score_id == MAIN_SCORE), None)
+        if main is not None:
+            self._show_main(main, measurements)
+        self._show_others([r for r in self.results if r is not main])
+
+    def _show_main(self, result: ScoreResult, measurements: Measurements | None) -> None:
+        self.cned_title.setText(f"<b>{escape(result.name)}</b> <small>({escape(result.citation)})</small>")
+        group = f"  (group {result.group})" if result.group is not None else ""
+        self.cned_total.setText(f"{result.name} {result.total_text()}{group}")
+        missing = f"<br><i>missing: {escape(', '.join(result.missing_labels()))}</i>" if result.missing else ""
+        self.cned_items.setText("<br>".join(item_html(i) for i in result.items) + missing)
+        self.tlvr_label.setText(tlvr_html(measurements, result))
+        flags = list(result.borderline)
+        if result.sensitivity_totals is not None:
+            low, high = result.sensitivity_totals
+            flags.append(f"within a one-voxel boundary change the total could be {format_number(low)}-{format_number(high)}")
+        self.borderline_label.setText("<br>".join(f"BORDERLINE: {escape(f)}" for f in flags))
+        self.evidence_label.setText(evidence_html(result))
+
+    def _show_others(self, results: Sequence[ScoreResult]) -> None:
+        expanded = {self.others.topLevelItem(i).text(0) for i in range(self.others.topLevelItemCount())
+                    if self.others.topLevelItem(i).isExpanded()}
+        self.others.clear()
+        for result in results:
+            group = f", {result.group}" if result.group is not None else ""
+            top = QTreeWidgetItem([result.name, f"{result.total_text()}{group}"])
+            top.setToolTip(0, result.citation)
+            for item in result.items:
+                points = "" if item.max_points == 0 else ("?" if item.points is None else str(item.points)) + f"/{item.max_points} "
+                child = QTreeWidgetItem([f"{points}{item.label}", "; ".join(f"{i.label}: {i.text()}" for i in item.inputs)])
+                child.setToolTip(1, child.text(1))
+                top.addChild(child)
+            for key, value in result.values.items():
+                top.addChild(QTreeWidgetItem([key.replace("_", " "), "not computable" if value is None else format_number(round(value, 2))]))
+            for message in result.borderline:
+                top.addChild(QTreeWidgetItem(["borderline", message]))
+            if result.missing:
+                top.addChild(QTreeWidgetItem(["missing", ", ".join(result.missing_labels())]))
+            self.others.addTopLevelItem(top)
+            top.setExpanded(result.name in expanded)

@@ -1,0 +1,58 @@
+"""Render the main window on a case and save it as PNG, then return (for the CLI and docs)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from cned_viewer.errors import UserError
+
+TIMEOUT_MS = 180_000
+
+
+def window_screenshot(image: str, labels: str | None, out: str | os.PathLike, size: tuple[int, int] = (1440, 900),
+                      lesion: int | None = 1) -> Path:
+    """Open ``image`` (or ``demo``) + ``labels`` in the main window, wait for every worker, save a PNG.
+
+    Uses the display the process has (Xvfb in CI); without one, Qt's offscreen platform and the
+    static 3D picture. ``lesion`` is selected first (None: no selection).
+    """
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from cned_viewer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(*size)
+    window.show()
+    errors: list[str] = []
+    loop = QEventLoop()
+    window.meshes_ready.connect(lambda *_: loop.quit())
+    for runner in (window.loader, window.measurer, window.mesher):
+        runner.failed.connect(lambda message: (errors.append(message), loop.quit()))
+    window._show_error = lambda message: None  # noqa: SLF001 - no modal box in batch mode; errors collected above
+    if image == "demo":
+        window.open_demo()
+    else:
+        window.open_path(image, labels)
+    QTimer.singleShot(TIMEOUT_MS, loop.quit)
+    loop.exec()
+    if errors:
+        window.close()
+        raise UserError(errors[0])
+    if window.meshes is None and (window.case is None or window.case.labels is not None):
+        window.close()
+        raise UserError("the case did not finish loading in time")
+    if lesion is not None:
+        window.select_lesion(lesion)
+    app.processEvents()
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(target)):
+        raise UserError(f"cannot write {target}")
+    window.close()
+    return target

@@ -1,0 +1,70 @@
+"""Qt test set-up: a platform for display-less runs, isolated settings, window fixtures."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # plain widgets work; the embedded VTK view does not
+    os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")  # offscreen pictures without X
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Recent cases and other QSettings go to a temporary folder, never the user's."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QCoreApplication.setOrganizationName("cned-viewer-tests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield
+
+
+@pytest.fixture
+def no_message_boxes(monkeypatch) -> list[str]:
+    """Collect the texts of warning boxes instead of showing them (a modal box would block the test)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, no_message_boxes):
+    """The main window with the 3D view as an offscreen picture (runs without X)."""
+    from cned_viewer.ui.main_window import MainWindow
+
+    main = MainWindow(interactive_3d=False)
+    qtbot.addWidget(main)
+    main.show()
+    return main
+
+
+@pytest.fixture
+def gui_window(qtbot, no_message_boxes):
+    """The main window with the embedded VTK view; skips without an X display (CI runs Xvfb)."""
+    from PySide6.QtGui import QGuiApplication
+
+    if not os.environ.get("DISPLAY") or QGuiApplication.platformName() in ("offscreen", "minimal"):
+        pytest.skip("the embedded VTK view needs an X display: run under xvfb-run")
+    from cned_viewer.ui.main_window import MainWindow
+
+    main = MainWindow(interactive_3d=True)
+    qtbot.addWidget(main)
+    main.resize(1440, 900)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
+
+
+@pytest.fixture
+def wait_ready(qtbot):
+    """``wait_ready(window)``: wait until loading, measuring and meshing are done (or one failed)."""
+
+    def wait(window, timeout_ms: int = 180_000) -> None:
+        qtbot.waitUntil(lambda: not window.busy, timeout=timeout_ms)
+
+    return wait

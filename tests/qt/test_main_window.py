@@ -1,0 +1,162 @@
+"""The main window on the demo case (no X needed): lesions, navigation, clinical form, scores, bundles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from cned_viewer.core.clinical import ClinicalData
+from cned_viewer.scores import build_inputs, evaluate_all
+
+
+@pytest.fixture
+def demo_window(window, wait_ready):
+    window.open_demo()
+    wait_ready(window)
+    assert window.meshes is not None
+    return window
+
+
+def _cned(results):
+    return next(r for r in results if r.score_id == "cned")
+
+
+def test_demo_case_fills_every_panel(demo_window) -> None:
+    from cned_viewer.measure import measure
+
+    expected = measure(demo_window.case)
+    assert demo_window.lesion_table.rowCount() == expected.lesion_count
+    assert demo_window.volumes_table.rowCount() == 4
+    assert "C-NED" in demo_window.score_panel.cned_total.text()
+    assert f"{expected.tlvr:.4f}"[:5] in demo_window.score_panel.tlvr_label.text()
+    assert demo_window.view3d.picture().std() > 5, "3D picture is blank"
+
+
+def test_selecting_a_row_moves_the_slices_to_the_lesion(qtbot, demo_window) -> None:
+    table = demo_window.lesion_table
+    table.sortItems(1, Qt.SortOrder.AscendingOrder)  # smallest first: the row order no longer equals the ids
+    table.selectRow(0)
+    lesion_id = table.selected_lesion()
+    lesion = next(l for l in demo_window.measurements.lesions if l.id == lesion_id)
+    assert lesion.volume_ml == min(l.volume_ml for l in demo_window.measurements.lesions)
+    index = np.rint(demo_window.case.image.geometry.patient_to_index(lesion.centroid_mm)).astype(int)
+    assert demo_window.views["axial"].index == index[0]
+    assert demo_window.views["coronal"].index == index[1]
+    assert demo_window.views["sagittal"].index == index[2]
+    assert demo_window.view3d.scene.selected_lesion == lesion_id
+
+
+def test_typed_differentiation_gives_the_engine_total(qtbot, demo_window) -> None:
+    form = demo_window.clinical_form
+    for value in ("poor", "well"):
+        box = form.inputs["differentiation"]
+        with qtbot.waitSignal(demo_window.scores_ready):
+            box.setCurrentIndex(box.findData(value))
+        expected = _cned(evaluate_all(build_inputs(ClinicalData(differentiation=value), demo_window.measurements.to_json())))
+        assert expected.total is not None
+        assert demo_window.score_panel.cned_total.text().startswith(f"C-NED {expected.total_text()}")
+        assert _cned(demo_window.score_results).total == expected.total
+    assert "[typed]" in demo_window.score_panel.cned_items.text()
+
+
+def test_override_is_used_and_shown(qtbot, demo_window) -> None:
+    edit = demo_window.clinical_form.override_edits["lesion_count"]
+    edit.setText("3")
+    with qtbot.waitSignal(demo_window.scores_ready):
+        edit.editingFinished.emit()
+    assert demo_window.case.clinical.overrides["lesion_count"].value == 3
+    assert "OVERRIDE" in demo_window.score_panel.cned_items.text()
+    assert "OVERRIDDEN" in demo_window.clinical_form.measured_labels["lesion_count"].text()
+    item = next(i for i in _cned(demo_window.score_results).items if i.key == "lesion_count")
+    assert item.points == 0 and item.origin == "override"
+
+
+def test_invalid_entry_is_kept_and_explained(qtbot, demo_window) -> None:
+    edit = demo_window.clinical_form.inputs["cea_ng_ml"]
+    edit.setText("12,5")
+    edit.editingFinished.emit()
+    assert demo_window.case.clinical.cea_ng_ml == 12.5
+    edit.setText("lots")
+    edit.editingFinished.emit()
+    assert edit.text() == "lots" and "CEA" in demo_window.clinical_form.message.text()
+    assert demo_window.case.clinical.cea_ng_ml == 12.5  # the last valid value stays in force
+
+
+def test_click_sets_the_crosshair_in_every_view(qtbot, demo_window) -> None:
+    axial = demo_window.views["axial"]
+    rect = axial.image_rect()
+    point = QPoint(int(rect.left() + rect.width() * 0.3), int(rect.top() + rect.height() * 0.6))
+    qtbot.mouseClick(axial, Qt.MouseButton.LeftButton, pos=point)
+    voxel = axial.voxel_at(point.x(), point.y())
+    assert demo_window.views["coronal"].index == voxel[1]
+    assert demo_window.views["sagittal"].index == voxel[2]
+    assert demo_window.views["coronal"].crosshair == voxel
+
+
+def test_wheel_moves_one_slice_and_right_drag_sets_the_window(qtbot, demo_window) -> None:
+    from PySide6.QtGui import QWheelEvent
+
+    axial = demo_window.views["axial"]
+    start = axial.index
+    centre = QPointF(axial.width() / 2, axial.height() / 2)
+    event = QWheelEvent(centre, axial.mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    axial.wheelEvent(event)
+    assert axial.index == start + 1
+    qtbot.mousePress(axial, Qt.MouseButton.RightButton, pos=centre.toPoint())
+    qtbot.mouseMove(axial, centre.toPoint() + QPoint(30, 10))
+    qtbot.mouseRelease(axial, Qt.MouseButton.RightButton, pos=centre.toPoint() + QPoint(30, 10))
+    width, level = axial.window
+    assert width > 400 and level > 50
+    assert demo_window.views["coronal"].window == axial.window
+
+
+def test_bundle_round_trip_through_the_window(qtbot, demo_window, tmp_path, wait_ready) -> None:
+    demo_window.clinical_form.inputs["differentiation"].setCurrentIndex(
+        demo_window.clinical_form.inputs["differentiation"].findData("poor"))
+    demo_window.lesion_table.select_lesion(2)
+    demo_window.view3d.set_visible("liver", False)
+    with qtbot.waitSignal(demo_window.saver.finished, timeout=60_000):
+        demo_window.save_to(tmp_path / "demo.cned")
+    demo_window.open_bundle(str(tmp_path / "demo.cned"))
+    wait_ready(demo_window)
+    assert demo_window.case.clinical.differentiation == "poor"
+    assert demo_window.clinical_form.inputs["differentiation"].currentData() == "poor"
+    assert demo_window.lesion_table.selected_lesion() == 2
+    assert not demo_window.view3d.scene.states["liver"].visible
+    assert demo_window.recent.entries()[0].bundle
+
+
+def test_broken_input_shows_a_message_and_keeps_the_case(qtbot, demo_window, no_message_boxes, tmp_path) -> None:
+    case = demo_window.case
+    broken = tmp_path / "broken.nii.gz"
+    broken.write_bytes(b"not an image")
+    with qtbot.waitSignal(demo_window.loader.failed):
+        demo_window.open_path(str(broken))
+    assert no_message_boxes and "broken.nii.gz" in no_message_boxes[-1]
+    assert demo_window.case is case and demo_window.lesion_table.rowCount() > 0
+
+
+def test_drop_image_and_labels_and_recent_list(window, demo_files, wait_ready) -> None:
+    image, labels = demo_files
+    window.open_dropped([str(image), str(labels)])
+    wait_ready(window)
+    assert window.case.labels is not None and window.lesion_table.rowCount() > 0
+    entry = window.recent.entries()[0]
+    assert entry.image == str(image.resolve()) and entry.labels == str(labels.resolve())
+
+
+def test_series_dialog_lists_every_series(qtbot, dicom_series, tmp_path) -> None:
+    from cned_viewer.io.dicom_series import scan_dicom_folder
+    from cned_viewer.ui.series_dialog import SeriesDialog
+
+    folder = tmp_path / "two"
+    dicom_series([0, 1, 2], folder=folder, description="short", names=[f"S{k}" for k in range(3)])
+    dicom_series([0, 1, 2, 3, 4], folder=folder, description="long", names=[f"L{k}" for k in range(5)])
+    scan = scan_dicom_folder(folder)
+    dialog = SeriesDialog(scan)
+    qtbot.addWidget(dialog)
+    texts = {dialog.table.item(r, 2).text(): dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())}
+    assert texts == {"short": "3", "long": "5"}
+    assert dialog.chosen_uid() == scan.default_series().uid
