@@ -1,0 +1,91 @@
+"""Where a tool may write: the value, an intensity window, a region, and which labels it may replace.
+
+One :class:`PaintRules` serves painting and erasing: erasing the tumour is painting background
+(``value=0``) over tumour voxels only (``replaceable={TUMOUR}``). The rules combine as AND:
+
+* ``intensity_hu``: only voxels whose image value lies in ``[low, high]`` (e.g. 20-200 HU);
+* ``region_labels``: only voxels whose *current* label is in the set (e.g. inside the liver:
+  ``{liver_parenchyma, tumour}``); ``region_mask``: only where a full-size boolean mask is True
+  (e.g. the liver envelope) -- both say *where* the tool acts;
+* ``replaceable``: which existing labels the value may overwrite, besides background and the
+  value itself (e.g. tumour may replace liver parenchyma but not vessels:
+  ``replaceable={liver_parenchyma}``); ``None`` allows every label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cned_viewer.core.labels import BACKGROUND
+
+
+@dataclass(frozen=True, eq=False)
+class PaintRules:
+    """What a brush writes and where it may write it (see the module docstring)."""
+
+    value: int
+    intensity_hu: tuple[float, float] | None = None
+    region_labels: frozenset[int] | None = None
+    region_mask: np.ndarray | None = None
+    replaceable: frozenset[int] | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= int(self.value) <= 255:
+            raise ValueError(f"label value must be 0-255, got {self.value}")
+        if self.intensity_hu is not None and self.intensity_hu[0] > self.intensity_hu[1]:
+            raise ValueError(f"intensity range {self.intensity_hu} has low > high")
+        for name in ("region_labels", "replaceable"):
+            chosen = getattr(self, name)
+            if chosen is not None:
+                object.__setattr__(self, name, frozenset(int(v) for v in chosen))
+
+    @classmethod
+    def paint(cls, value: int, **restrictions) -> PaintRules:
+        """Paint ``value`` (the active label)."""
+        return cls(value, **restrictions)
+
+    @classmethod
+    def erase(cls, label: int | None = None, replace_with: int = BACKGROUND, **restrictions) -> PaintRules:
+        """Erase ``label`` only (or every label when None), writing ``replace_with`` (background by default)."""
+        replaceable = None if label is None else frozenset({int(label)})
+        return cls(replace_with, replaceable=replaceable, **restrictions)
+
+    def writable(
+        self,
+        current: np.ndarray,
+        box: tuple[slice, slice, slice],
+        image: np.ndarray | None,
+    ) -> np.ndarray:
+        """``bool`` like ``current`` (the labels in ``box``): voxels the rules let the tool change."""
+        ok = current != self.value
+        if self.replaceable is not None:
+            ok &= in_values(current, self.replaceable | {BACKGROUND})
+        if self.region_labels is not None:
+            ok &= in_values(current, self.region_labels)
+        if self.region_mask is not None:
+            ok &= self.region_mask[box]
+        if self.intensity_hu is not None:
+            if image is None:
+                raise ValueError("an intensity range needs the image")
+            values = image[box]
+            ok &= (values >= self.intensity_hu[0]) & (values <= self.intensity_hu[1])
+        return ok
+
+    def to_json(self) -> dict:
+        """The parameters recorded in the edit log (a region mask is noted, not stored)."""
+        return {
+            "value": int(self.value),
+            "intensity_hu": None if self.intensity_hu is None else [float(v) for v in self.intensity_hu],
+            "region_labels": None if self.region_labels is None else sorted(self.region_labels),
+            "region_mask": self.region_mask is not None,
+            "replaceable": None if self.replaceable is None else sorted(self.replaceable),
+        }
+
+
+def in_values(values: np.ndarray, allowed: frozenset[int]) -> np.ndarray:
+    """``bool`` like ``values`` (uint8): which voxels hold one of ``allowed``."""
+    lut = np.zeros(256, np.bool_)
+    lut[list(allowed)] = True
+    return lut[values]
