@@ -145,3 +145,30 @@ def label_histogram(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     boxes[counts == 0] = 0
     boxes[0] = 0
     return counts, boxes
+
+
+@kernel()
+def _edit_delta(old, new, organ_lut):
+    delta = np.zeros(256, np.int64)
+    changed = np.zeros(256, np.bool_)
+    envelope = False
+    for i in range(old.shape[0]):
+        a, b = old[i], new[i]
+        if a != b:
+            delta[a] -= 1
+            delta[b] += 1
+            changed[a] = True
+            changed[b] = True
+            if not (organ_lut[a] and organ_lut[b]):
+                envelope = True
+    return delta, changed, envelope
+
+
+def edit_delta(old_values: np.ndarray, new_values: np.ndarray, organ_lut: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """For one edit: count change per value (``int64[256]``), values on either side of a changed voxel
+    (``bool[256]``), and whether a changed voxel was or became non-organ (``organ_lut``), i.e. whether the
+    liver envelope of its slice may change."""
+    old = np.ascontiguousarray(old_values, np.uint8).reshape(-1)
+    new = np.ascontiguousarray(new_values, np.uint8).reshape(-1)
+    delta, changed, envelope = _edit_delta(old, new, organ_lut)
+    return delta, changed, bool(envelope)

@@ -1,18 +1,24 @@
 """Live measurements while a label map is edited.
 
 ``apply_edit`` keeps label volumes, TTV, the total liver volume and TLVR exact in O(box): the
-label counts change by ``bincount(new) - bincount(old)`` over the edited box, and because the
-liver envelope is defined slice by slice (see :mod:`cned_viewer.measure.burden`), only the
-slices the box spans are filled again (over the organ's box widened by the edit). The result is
-identical to a full :func:`~cned_viewer.measure.measure`, not an approximation.
+label counts change by the count change of each value over the edited box (one pass over the
+box), and because the liver envelope is defined slice by slice (see
+:mod:`cned_viewer.measure.burden`), only the slices the box spans are filled again (over the
+organ's box widened by the edit), and only when a changed voxel was or became non-organ: an edit
+between parenchyma and tumour leaves the organ mask, hence the envelope, as it was. Filling a
+slice again cannot be confined to the box itself: closing a gap in the organ's outline encloses
+voxels far from the edit. The result is identical to a full :func:`~cned_viewer.measure.measure`,
+not an approximation.
 
 Lesion-level results (components, diameters, vessel contact, segments, sensitivity range) are
 flagged ``lesions_stale`` by an edit that changes tumour or vessel voxels, or parenchyma next
-to the tumour (the dilation of the sensitivity range grows into it), and recomputed by
+to the tumour (the dilation of the sensitivity range grows into it), and brought up to date by
 :meth:`IncrementalMeasurer.refresh` (the UI calls it from a worker, debounced, at stroke end).
+The refresh is region-limited (:class:`~cned_viewer.measure.lesions.LesionEngine`): only the
+components the dirty boxes can reach are labelled again, only new lesions are measured again,
+and a kept lesion's vessel metrics are redone only when that vessel changed near it.
 Other edits keep the lesion results; their TLVR range is re-divided by the new total.
-Per-label boxes are kept as supersets (grown by each edit), so a refresh reads only the tumour's
-region and never rescans the whole array.
+Per-label boxes are kept as supersets (grown by each edit), so nothing rescans the whole array.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ import numpy as np
 from cned_viewer.core.case import Case
 from cned_viewer.core.labels import LIVER_PARENCHYMA, TUMOUR, LabelMap
 from cned_viewer.kernels.boxes import Box, as_box, box_is_empty, box_slices, boxes_intersect, grow_box, union_box
-from cned_viewer.kernels.envelope import enclosed_counts_per_slice
+from cned_viewer.kernels.envelope import enclosed_counts_per_slice, organ_lookup
+from cned_viewer.kernels.histogram import edit_delta
 from cned_viewer.measure.burden import (
     ORGAN_VALUES,
     VESSEL_VALUES,
@@ -34,9 +41,11 @@ from cned_viewer.measure.burden import (
     scan_labels,
 )
 from cned_viewer.measure.engine import _label_map
-from cned_viewer.measure.lesions import measure_lesions
+from cned_viewer.measure.lesions import LesionEngine
 from cned_viewer.measure.options import MeasureOptions
 from cned_viewer.measure.results import Burden, LesionSet, Measurements
+
+_ORGAN_LUT = organ_lookup(ORGAN_VALUES)
 
 
 class IncrementalMeasurer:
@@ -53,11 +62,19 @@ class IncrementalMeasurer:
         self._labels = self._label_map.array
         self._scan: LabelScan = scan_labels(self._labels)
         self._enclosed = enclosed_per_slice(self._labels, self._scan.box_of(*ORGAN_VALUES))
+        self._enclosed_total = self._enclosed.sum(axis=0)
         self._burden = self._compute_burden()
         self._timings: dict[str, float] = {}
         self.lesions_stale = False
         self.dirty_box: Box | None = None
-        self._lesion_set = self._compute_lesions()
+        self._tumour_dirty: Box | None = None
+        self._parenchyma_dirty: Box | None = None
+        self._vessel_dirty: dict[int, Box] = {}
+        self._engine = LesionEngine(self._labels, self._segments, self._label_map.geometry, self.options)
+        start = time.perf_counter()
+        self._engine.build(self._scan, self._timings)
+        self._timings["lesions_total"] = (time.perf_counter() - start) * 1e3
+        self._lesion_set = self._engine.result(self._burden.total_liver_ml)
 
     # -- edits -------------------------------------------------------------------------------
     def apply_edit(
@@ -83,20 +100,26 @@ class IncrementalMeasurer:
             new_values = np.where(mask, np.uint8(new_label), old_values)
         else:
             new_values = self._labels[box_slices(box)]
-        changed = _changed_values(old_values, new_values)
+        delta, changed, envelope = edit_delta(old_values, new_values, _ORGAN_LUT)
         if not changed.any():
             return self._burden
-        new_hist = np.bincount(new_values.ravel(), minlength=256)
-        self._scan.counts += new_hist - np.bincount(old_values.ravel(), minlength=256)
-        for v in np.flatnonzero(new_hist[1:]) + 1:
-            grown = union_box(tuple(int(b) for b in self._scan.boxes[v]) if self._scan.counts[v] > new_hist[v] else None, box)
-            self._scan.boxes[v] = grown
-        if changed[list(ORGAN_VALUES + VESSEL_VALUES)].any():
+        self._scan.counts += delta
+        for v in np.flatnonzero(delta[1:] > 0) + 1:  # values that gained voxels: their box grows
+            old_box = tuple(int(b) for b in self._scan.boxes[v]) if self._scan.counts[v] > delta[v] else None
+            self._scan.boxes[v] = union_box(old_box, box)
+        if envelope:
             self._refill_envelope(box)
         self._burden = self._compute_burden()
         if self._touches_lesions(box, changed):
             self.lesions_stale = True
             self.dirty_box = union_box(self.dirty_box, box)
+            if changed[TUMOUR]:
+                self._tumour_dirty = union_box(self._tumour_dirty, box)
+            if changed[LIVER_PARENCHYMA]:
+                self._parenchyma_dirty = union_box(self._parenchyma_dirty, box)
+            for v in VESSEL_VALUES:
+                if changed[v]:
+                    self._vessel_dirty[v] = union_box(self._vessel_dirty.get(v), box)
         else:
             self._lesion_set = self._lesion_set.over_total(self._burden.total_liver_ml)
         return self._burden
@@ -111,50 +134,37 @@ class IncrementalMeasurer:
     def _refill_envelope(self, box: Box) -> None:
         organ_box = self._scan.box_of(*ORGAN_VALUES)
         z0, z1 = box[0], box[1]
+        old = self._enclosed[z0:z1].sum(axis=0)
         if organ_box is None:
             self._enclosed[z0:z1] = 0
-            return
-        slab = (z0, z1, *union_box(organ_box, box)[2:])
-        self._enclosed[z0:z1] = enclosed_counts_per_slice(self._labels, slab, ORGAN_VALUES)
+        else:
+            slab = (z0, z1, *union_box(organ_box, box)[2:])
+            self._enclosed[z0:z1] = enclosed_counts_per_slice(self._labels, slab, ORGAN_VALUES)
+        self._enclosed_total += self._enclosed[z0:z1].sum(axis=0) - old
 
     # -- results -----------------------------------------------------------------------------
     def _compute_burden(self) -> Burden:
         geometry, table = self._label_map.geometry, self._label_map.table
-        return burden_from_counts(self._scan.counts, self._enclosed.sum(axis=0), geometry, table)
-
-    def _compute_lesions(self) -> LesionSet:
-        timings: dict[str, float] = {}
-        start = time.perf_counter()
-        result = measure_lesions(
-            self._labels, self._segments, self._label_map.geometry, self._scan, self._burden.total_liver_ml,
-            self.options, timings,
-        )
-        timings["lesions_total"] = (time.perf_counter() - start) * 1e3
-        self._timings = timings
-        return result
+        return burden_from_counts(self._scan.counts, self._enclosed_total, geometry, table)
 
     @property
     def burden(self) -> Burden:
         return self._burden
 
     def refresh(self) -> Measurements:
-        """Recompute the lesion-level results if an edit made them stale; returns fresh measurements."""
+        """Bring the lesion-level results up to date if an edit made them stale; returns fresh measurements."""
         if self.lesions_stale:
-            self._lesion_set = self._compute_lesions()
+            timings: dict[str, float] = {}
+            start = time.perf_counter()
+            self._engine.update(self._scan, self._tumour_dirty, self._parenchyma_dirty, self._vessel_dirty, timings)
+            self._lesion_set = self._engine.result(self._burden.total_liver_ml)
+            timings["lesions_total"] = (time.perf_counter() - start) * 1e3
+            self._timings = timings
             self.lesions_stale = False
-            self.dirty_box = None
+            self.dirty_box = self._tumour_dirty = self._parenchyma_dirty = None
+            self._vessel_dirty = {}
         return self.measurements()
 
     def measurements(self) -> Measurements:
         """Current results; lesion-level fields are those of the last refresh while ``lesions_stale``."""
         return Measurements(self._burden, self._lesion_set, dict(self._timings), self.lesions_stale)
-
-
-def _changed_values(old: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """``bool[256]``: values found on either side of a changed voxel."""
-    diff = old != new
-    out = np.zeros(256, np.bool_)
-    if diff.any():
-        out[np.unique(old[diff])] = True
-        out[np.unique(new[diff])] = True
-    return out

@@ -7,19 +7,37 @@ Sensitivity to a one-voxel boundary error (6-connected erosion / dilation of the
 * ``lesion_count_low`` / ``lesion_count_high``: the smallest / largest lesion count among the
   eroded mask, the mask as drawn and the dilated mask, each counted with the same connectivity
   and minimum volume (dilation merges close lesions, erosion splits necks and drops thin ones).
+
+:class:`LesionEngine` keeps the components of the three masks (tumour, eroded, dilated) with their
+runs, and the per-lesion results, so that after an edit only what the edit can reach is redone
+(:meth:`LesionEngine.update`):
+
+* A mask changes only inside its dirty box ``D`` (tumour: the edited boxes; eroded / dilated:
+  those grown by one voxel). A component with no voxel in ``G = D`` grown by one voxel (the reach
+  of 26-connectivity) has none of its voxels nor of their neighbours changed, so it is still a
+  component, unchanged: it is kept with its cached results. Every other component is dropped.
+* Every new component that has a voxel in ``G`` lies inside ``U = D`` united with the boxes of
+  the dropped components (its voxels outside ``D`` are old voxels, joined to ``D`` through old
+  components that reach ``G``), so the mask is encoded and labelled again only on ``U``; of the
+  components found there, those with a voxel in ``G`` are the new ones (the others are pieces
+  of kept components cut by ``U``). Merges and splits fall out of this.
+* Shape, segments and vessel metrics are computed for new lesions only. A kept lesion's vessel
+  metrics are redone when that vessel changed within ``max(distance, threshold)`` of its box.
+
+The full measurement is the same engine with every component new, so both agree exactly.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN, TUMOUR
-from cned_viewer.kernels.boxes import Box, grow_box
+from cned_viewer.kernels.boxes import Box, box_is_empty, boxes_intersect, grow_box, union_box
 from cned_viewer.kernels.components import component_stats, connect_runs
 from cned_viewer.kernels.morphology import ERODED, GROWN, erode_dilate
 from cned_viewer.kernels.pointsets import CellGrid, cell_grid, count_within_sq, min_distance_mm
@@ -35,45 +53,297 @@ LEFT_SEGMENTS, RIGHT_SEGMENTS = (2, 3, 4), (5, 6, 7, 8)
 
 
 @dataclass
-class _VesselSearch:
-    """Surface voxels of one vessel near the tumours, and (built on demand) of the whole vessel."""
+class _Component:
+    """One component of a mask: its runs (absolute z, y, x0, x1) and statistics; lesion results when counted."""
 
-    labels: np.ndarray
-    value: int
-    whole_box: Box
-    near: CellGrid
-    spacing: np.ndarray
-    _whole: CellGrid | None = None
+    box: Box
+    voxels: int
+    index_sum: np.ndarray  # float64[3]
+    first_raster: int
+    z: np.ndarray
+    y: np.ndarray
+    x0: np.ndarray
+    x1: np.ndarray
+    feret: float = 0.0
+    axial: float = 0.0
+    surface: CellGrid | None = None
+    vessels: dict = field(default_factory=dict)  # name -> (distance, contact, fraction)
+    segments: tuple[int, ...] | None = None
 
-    def whole(self) -> CellGrid:
-        if self._whole is None:
-            self._whole = cell_grid(surface_voxels(self.labels, self.whole_box, self.value), self.spacing)
-        return self._whole
+    def touches(self, g: Box) -> bool:
+        """Whether a voxel of the component lies in box ``g``."""
+        if not boxes_intersect(self.box, g):
+            return False
+        hit = (self.z >= g[0]) & (self.z < g[1]) & (self.y >= g[2]) & (self.y < g[3]) & (self.x0 < g[5]) & (self.x1 > g[4])
+        return bool(hit.any())
+
+    def runs(self) -> Runs:
+        """The component as :class:`Runs` on its own box (for the shape and segment kernels)."""
+        z0, z1, y0, y1 = self.box[:4]
+        ny = y1 - y0
+        row = ((self.z - z0) * ny + (self.y - y0)).astype(np.int32)
+        return Runs(self.box, np.zeros(1, np.int64), self.x0, self.x1, row)
 
 
-def _counted_components(runs: Runs, connectivity: int, min_voxels: float) -> int:
+def _components_of(runs: Runs, connectivity: int, shape_zyx: tuple[int, int, int], only_touching: Box | None = None) -> list[_Component]:
+    """The components of ``runs``; with ``only_touching``, only those with a voxel in that box."""
     run_labels, n = connect_runs(runs, connectivity)
     if n == 0:
-        return 0
+        return []
     stats = component_stats(runs, run_labels, n)
-    return int(np.count_nonzero(stats.voxels >= min_voxels))
+    ny = max(runs.shape_zy[1], 1)
+    z_all = (runs.row // ny + runs.box[0]).astype(np.int32)
+    y_all = (runs.row % ny + runs.box[2]).astype(np.int32)
+    order = np.argsort(run_labels, kind="stable")
+    starts = np.searchsorted(run_labels[order], np.arange(1, n + 2))
+    raster = np.ravel_multi_index(tuple(stats.first_zyx.T), shape_zyx)
+    out = []
+    for k in range(n):
+        if only_touching is not None and not boxes_intersect(tuple(int(v) for v in stats.box[k]), only_touching):
+            continue
+        members = order[starts[k]:starts[k + 1]]
+        comp = _Component(
+            tuple(int(v) for v in stats.box[k]), int(stats.voxels[k]), stats.index_sum_zyx[k].copy(), int(raster[k]),
+            z_all[members], y_all[members], runs.x0[members], runs.x1[members],
+        )
+        if only_touching is None or comp.touches(only_touching):
+            out.append(comp)
+    return out
 
 
-def _vessel_metrics(surface: CellGrid, vessel: _VesselSearch | None, band_mm: float, threshold_mm: float):
-    if vessel is None:
-        return None, False, 0.0
-    distance = min_distance_mm(surface, vessel.near)
+def _shift(runs: Runs, box: Box) -> Runs:
+    """Runs found in an array cut out at ``box`` as runs of the whole array."""
+    return Runs(box, runs.row_ptr, runs.x0 + np.int32(box[4]), runs.x1 + np.int32(box[4]), runs.row)
+
+
+class _Tracker:
+    """The components of one mask, updated in a region (see the module doc)."""
+
+    def __init__(self, connectivity: int, shape_zyx: tuple[int, int, int], extract) -> None:
+        self.connectivity = connectivity
+        self.shape = shape_zyx
+        self.extract = extract  # box -> Runs of the mask in that box (absolute coordinates)
+        self.components: list[_Component] = []
+
+    def rebuild(self, box: Box | None) -> list[_Component]:
+        self.components = [] if box is None or box_is_empty(box) else _components_of(self.extract(box), self.connectivity, self.shape)
+        return self.components
+
+    def update(self, dirty: Box) -> list[_Component]:
+        """Redo the components the mask change inside ``dirty`` can reach; returns the new ones."""
+        reach = grow_box(dirty, (1, 1, 1), self.shape)
+        kept, region = [], dirty
+        for comp in self.components:
+            if comp.touches(reach):
+                region = union_box(region, comp.box)
+            else:
+                kept.append(comp)
+        new = _components_of(self.extract(region), self.connectivity, self.shape, only_touching=reach)
+        self.components = kept + new
+        return new
+
+    def counted(self, min_voxels: float) -> int:
+        return sum(1 for c in self.components if c.voxels >= min_voxels)
+
+    def voxels(self) -> int:
+        return sum(c.voxels for c in self.components)
+
+
+def _vessel_metrics(surface: CellGrid, near: CellGrid, whole, band_mm: float, threshold_mm: float):
+    """Distance, contact flag and contact fraction of one lesion to one vessel (``whole()`` built on demand)."""
+    distance = min_distance_mm(surface, near)
     if distance is None or distance > band_mm:
-        distance = min_distance_mm(surface, vessel.whole())
+        distance = min_distance_mm(surface, whole())
     limit_sq = threshold_mm * threshold_mm * (1.0 + THRESHOLD_SLACK)
-    near = vessel.near if distance is not None and distance <= band_mm else vessel.whole()
-    fraction = count_within_sq(surface, near, limit_sq) / surface.size if surface.size else 0.0
+    # ``near`` holds every vessel voxel within the band of the lesion: enough when the threshold is too
+    use_near = distance is not None and distance <= band_mm and threshold_mm <= band_mm
+    fraction = count_within_sq(surface, near if use_near else whole(), limit_sq) / surface.size if surface.size else 0.0
     contact = distance is not None and distance * distance <= limit_sq
     return distance, contact, fraction
 
 
-def _bbox_inclusive(box: np.ndarray) -> tuple[int, int, int, int, int, int]:
-    return (int(box[0]), int(box[2]), int(box[4]), int(box[1]) - 1, int(box[3]) - 1, int(box[5]) - 1)
+def _box_gap_mm(a: Box, b: Box, spacing: np.ndarray) -> float:
+    """Smallest distance between voxel centres of two boxes (mm)."""
+    total = 0.0
+    for k in range(3):
+        gap = max(b[2 * k] - (a[2 * k + 1] - 1), a[2 * k] - (b[2 * k + 1] - 1), 0)
+        total += (gap * spacing[k]) ** 2
+    return math.sqrt(total)
+
+
+def _bbox_inclusive(box: Box) -> tuple[int, int, int, int, int, int]:
+    return (box[0], box[2], box[4], box[1] - 1, box[3] - 1, box[5] - 1)
+
+
+class LesionEngine:
+    """Components of the tumour, eroded and dilated masks and the lesion results, kept across edits."""
+
+    def __init__(self, labels: np.ndarray, segments: np.ndarray | None, geometry: Geometry, options: MeasureOptions) -> None:
+        self.labels, self.segments, self.geometry, self.options = labels, segments, geometry, options
+        self.spacing = np.asarray(geometry.spacing_zyx_mm, np.float64)
+        self.voxel_ml = geometry.voxel_volume_ml
+        self.min_voxels = options.min_lesion_volume_ml / self.voxel_ml
+        self.band = options.vessel_search_band_mm
+        self.threshold = options.contact_threshold_for(geometry)
+        self.band_voxels = tuple(int(math.ceil(self.band / s)) for s in self.spacing)
+        shape = labels.shape
+        conn = options.connectivity
+        self.tumour = _Tracker(conn, shape, lambda box: extract_runs(labels, box, TUMOUR))
+        self.eroded = _Tracker(conn, shape, lambda box: self._code_runs(box, ERODED, ERODED))
+        self.dilated = _Tracker(conn, shape, lambda box: self._code_runs(box, GROWN, ERODED))
+        self._whole: dict[int, CellGrid] = {}
+        self._scan: LabelScan | None = None
+
+    def _code_runs(self, box: Box, lo: int, hi: int) -> Runs:
+        codes = erode_dilate(self.labels, box, TUMOUR, (LIVER_PARENCHYMA,))
+        local = (0, codes.shape[0], 0, codes.shape[1], 0, codes.shape[2])
+        return _shift(extract_runs(codes, local, lo, hi), box)
+
+    # -- vessels -----------------------------------------------------------------------------
+    def _whole_grid(self, value: int) -> CellGrid:
+        if value not in self._whole:
+            box = self._scan.box_of(value)
+            points = np.zeros((0, 3), np.int32) if box is None else surface_voxels(self.labels, box, value)
+            self._whole[value] = cell_grid(points, self.spacing)
+        return self._whole[value]
+
+    def _near_grid(self, box: Box, value: int) -> CellGrid:
+        return cell_grid(surface_voxels(self.labels, grow_box(box, self.band_voxels, self.labels.shape), value), self.spacing)
+
+    def _lesion_vessels(self, comp: _Component, value: int, near: CellGrid | None) -> tuple:
+        if self._scan.counts[value] == 0:
+            return None, False, 0.0
+        near = self._near_grid(comp.box, value) if near is None else near
+        return _vessel_metrics(comp.surface, near, lambda: self._whole_grid(value), self.band, self.threshold)
+
+    # -- per-lesion results ------------------------------------------------------------------
+    def _measure_lesion(self, comp: _Component, shared_near: dict[int, CellGrid], timings: dict[str, float]) -> None:
+        t0 = time.perf_counter()
+        runs = comp.runs()
+        members = np.arange(len(comp.x0))
+        mask, origin = component_mask(runs, members, np.array(comp.box, np.int64))
+        surface_zyx, feret, axial = object_shape(mask, np.array(origin, np.int64), self.spacing)
+        comp.surface, comp.feret, comp.axial = cell_grid(surface_zyx, self.spacing), float(feret), float(axial)
+        t1 = time.perf_counter()
+        comp.vessels = {name: self._lesion_vessels(comp, value, shared_near.get(value)) for name, value in VESSEL_LABELS.items()}
+        if self.segments is not None:
+            seen = values_under_runs(self.segments, runs.row, runs.x0, runs.x1, members, runs.box[0], runs.box[2], max(runs.shape_zy[1], 1))
+            comp.segments = tuple(int(v) for v in np.flatnonzero(seen[1:9]) + 1)
+        timings["shape"] = timings.get("shape", 0.0) + (t1 - t0) * 1e3
+        timings["vessel_contact"] = timings.get("vessel_contact", 0.0) + (time.perf_counter() - t1) * 1e3
+
+    def _counted(self, comps: list[_Component]) -> list[_Component]:
+        return [c for c in comps if c.voxels >= self.min_voxels]
+
+    # -- full and incremental ----------------------------------------------------------------
+    def build(self, scan: LabelScan, timings: dict[str, float]) -> None:
+        """Every component and lesion result from scratch."""
+        self._scan, self._whole = scan, {}
+        clock = time.perf_counter()
+        tumour_box = scan.box_of(TUMOUR)
+        new = self.tumour.rebuild(tumour_box)
+        clock = _lap(timings, "components", clock)
+        code_box = None if tumour_box is None else grow_box(tumour_box, (1, 1, 1), self.labels.shape)
+        if code_box is None:
+            self.eroded.components, self.dilated.components = [], []
+        else:
+            codes = erode_dilate(self.labels, code_box, TUMOUR, (LIVER_PARENCHYMA,))
+            local = (0, codes.shape[0], 0, codes.shape[1], 0, codes.shape[2])
+            for tracker, lo in ((self.eroded, ERODED), (self.dilated, GROWN)):
+                runs = _shift(extract_runs(codes, local, lo, ERODED), code_box)
+                tracker.components = _components_of(runs, tracker.connectivity, tracker.shape)
+        clock = _lap(timings, "sensitivity", clock)
+        shared_near: dict[int, CellGrid] = {}
+        lesions = self._counted(new)
+        if lesions:
+            search_box = grow_box(tumour_box, self.band_voxels, self.labels.shape)
+            for value in VESSEL_LABELS.values():
+                if scan.counts[value] > 0:
+                    shared_near[value] = cell_grid(surface_voxels(self.labels, search_box, value), self.spacing)
+        clock = _lap(timings, "vessel_surfaces", clock)
+        timings["shape"] = timings["vessel_contact"] = 0.0
+        for comp in lesions:
+            self._measure_lesion(comp, shared_near, timings)
+
+    def update(
+        self, scan: LabelScan, tumour_dirty: Box | None, parenchyma_dirty: Box | None, vessel_dirty: dict[int, Box],
+        timings: dict[str, float],
+    ) -> None:
+        """Redo what edits inside the dirty boxes can reach (tumour, parenchyma and per-vessel changes)."""
+        self._scan = scan
+        shape = self.labels.shape
+        clock = time.perf_counter()
+        new: list[_Component] = []
+        if tumour_dirty is not None:
+            new = self.tumour.update(tumour_dirty)
+        clock = _lap(timings, "components", clock)
+        grown = None if tumour_dirty is None else grow_box(tumour_dirty, (1, 1, 1), shape)
+        if grown is not None:
+            self.eroded.update(grown)
+        sens_dirty = union_box(grown, None if parenchyma_dirty is None else grow_box(parenchyma_dirty, (0, 0, 0), shape))
+        if sens_dirty is not None:
+            self.dilated.update(sens_dirty)
+        clock = _lap(timings, "sensitivity", clock)
+        for value in vessel_dirty:
+            self._whole.pop(value, None)
+        timings["vessel_surfaces"] = 0.0
+        timings["shape"] = timings["vessel_contact"] = 0.0
+        new_ids = {id(c) for c in new}
+        for comp in self._counted(self.tumour.components):
+            if id(comp) in new_ids:
+                self._measure_lesion(comp, {}, timings)
+                continue
+            t0 = time.perf_counter()
+            for name, value in VESSEL_LABELS.items():
+                box = vessel_dirty.get(value)
+                if box is None:
+                    continue
+                distance = comp.vessels[name][0]
+                reach = max(distance if distance is not None else math.inf, self.threshold) * (1.0 + 1e-9)
+                if _box_gap_mm(comp.box, box, self.spacing) <= reach:
+                    comp.vessels[name] = self._lesion_vessels(comp, value, None)
+            timings["vessel_contact"] += (time.perf_counter() - t0) * 1e3
+
+    def result(self, total_liver_ml: float) -> LesionSet:
+        """The :class:`LesionSet` of the current components (lesions by volume, then raster order)."""
+        comps = sorted(self.tumour.components, key=lambda c: (-c.voxels, c.first_raster))
+        lesions: list[Lesion] = []
+        tiny: list[TinyLesion] = []
+        for comp in comps:
+            centroid = tuple(float(v) for v in self.geometry.index_to_patient_mm(comp.index_sum / max(comp.voxels, 1)))
+            bbox = _bbox_inclusive(comp.box)
+            volume_ml = float(comp.voxels) * self.voxel_ml
+            if comp.voxels < self.min_voxels:
+                tiny.append(TinyLesion(volume_ml, centroid, bbox))
+                continue
+            pv, hv = comp.vessels["portal_vein"], comp.vessels["hepatic_vein"]
+            lesions.append(
+                Lesion(
+                    id=len(lesions) + 1,
+                    volume_ml=volume_ml,
+                    centroid_mm=centroid,
+                    bbox=bbox,
+                    feret_diameter_mm=comp.feret,
+                    axial_diameter_mm=comp.axial,
+                    portal_vein_distance_mm=pv[0],
+                    hepatic_vein_distance_mm=hv[0],
+                    portal_vein_contact=bool(pv[1]),
+                    hepatic_vein_contact=bool(hv[1]),
+                    portal_vein_contact_fraction=float(pv[2]),
+                    hepatic_vein_contact_fraction=float(hv[2]),
+                    segments=comp.segments,
+                )
+            )
+        bilobar = None
+        if self.segments is not None:
+            touched_all = {s for lesion in lesions for s in (lesion.segments or ())}
+            bilobar = bool(touched_all & set(LEFT_SEGMENTS)) and bool(touched_all & set(RIGHT_SEGMENTS))
+        counts = [len(lesions), self.eroded.counted(self.min_voxels), self.dilated.counted(self.min_voxels)]
+        ttv_low_ml, ttv_high_ml = self.eroded.voxels() * self.voxel_ml, self.dilated.voxels() * self.voxel_ml
+        if not comps:
+            counts = [0, 0, 0]
+        result = LesionSet(tuple(lesions), tuple(tiny), bilobar, None, None, min(counts), max(counts), ttv_low_ml, ttv_high_ml)
+        return result.over_total(total_liver_ml)
 
 
 def measure_lesions(
@@ -86,91 +356,9 @@ def measure_lesions(
     timings_ms: dict[str, float],
 ) -> LesionSet:
     """Lesions, tiny lesions, bilobar flag and sensitivity range (see the module doc)."""
-    clock = time.perf_counter()
-    spacing = np.asarray(geometry.spacing_zyx_mm, np.float64)
-    voxel_ml = geometry.voxel_volume_ml
-    min_voxels = options.min_lesion_volume_ml / voxel_ml
-    tumour_box = scan.box_of(TUMOUR)
-    if tumour_box is None:
-        timings_ms["components"] = (time.perf_counter() - clock) * 1e3
-        empty = LesionSet((), (), None if segments is None else False, None, None, 0, 0)
-        return empty.over_total(total_liver_ml)
-
-    runs = extract_runs(labels, tumour_box, TUMOUR)
-    run_labels, n = connect_runs(runs, options.connectivity)
-    stats = component_stats(runs, run_labels, n)
-    raster_first = np.ravel_multi_index(tuple(stats.first_zyx.T), labels.shape)
-    order = np.lexsort((raster_first, -stats.voxels))
-    runs_by_component = np.argsort(run_labels, kind="stable")
-    run_starts = np.searchsorted(run_labels[runs_by_component], np.arange(1, n + 2))
-    clock = _lap(timings_ms, "components", clock)
-
-    codes = erode_dilate(labels, grow_box(tumour_box, (1, 1, 1), labels.shape), TUMOUR, (LIVER_PARENCHYMA,))
-    code_box = (0, codes.shape[0], 0, codes.shape[1], 0, codes.shape[2])
-    eroded, dilated = extract_runs(codes, code_box, ERODED), extract_runs(codes, code_box, GROWN, ERODED)
-    counted_now = int(np.count_nonzero(stats.voxels >= min_voxels))
-    counts = [counted_now] + [_counted_components(r, options.connectivity, min_voxels) for r in (eroded, dilated)]
-    ttv_low_ml, ttv_high_ml = eroded.voxel_count() * voxel_ml, dilated.voxel_count() * voxel_ml
-    clock = _lap(timings_ms, "sensitivity", clock)
-
-    band = options.vessel_search_band_mm
-    threshold = options.contact_threshold_for(geometry)
-    search_box = grow_box(tumour_box, tuple(int(math.ceil(band / s)) for s in spacing), labels.shape)
-    vessels = {}
-    for name, value in VESSEL_LABELS.items():
-        if scan.counts[value] > 0:
-            near = cell_grid(surface_voxels(labels, search_box, value), spacing)
-            vessels[name] = _VesselSearch(labels, value, scan.box_of(value), near, spacing)
-    clock = _lap(timings_ms, "vessel_surfaces", clock)
-
-    lesions: list[Lesion] = []
-    tiny: list[TinyLesion] = []
-    shape_ms = vessel_ms = 0.0
-    for k in order:
-        members = runs_by_component[run_starts[k]:run_starts[k + 1]]
-        centroid = tuple(float(v) for v in geometry.index_to_patient_mm(stats.centroid_zyx[k]))
-        bbox = _bbox_inclusive(stats.box[k])
-        volume_ml = float(stats.voxels[k]) * voxel_ml
-        if stats.voxels[k] < min_voxels:
-            tiny.append(TinyLesion(volume_ml, centroid, bbox))
-            continue
-        t0 = time.perf_counter()
-        mask, origin = component_mask(runs, members, stats.box[k])
-        surface_zyx, feret, axial = object_shape(mask, np.array(origin, np.int64), spacing)
-        surface = cell_grid(surface_zyx, spacing)
-        t1 = time.perf_counter()
-        metrics = {name: _vessel_metrics(surface, vessels.get(name), band, threshold) for name in VESSEL_LABELS}
-        shape_ms += (t1 - t0) * 1e3
-        vessel_ms += (time.perf_counter() - t1) * 1e3
-        touched = None
-        if segments is not None:
-            seen = values_under_runs(segments, runs.row, runs.x0, runs.x1, members, runs.box[0], runs.box[2], runs.shape_zy[1])
-            touched = tuple(int(v) for v in np.flatnonzero(seen[1:9]) + 1)
-        lesions.append(
-            Lesion(
-                id=len(lesions) + 1,
-                volume_ml=volume_ml,
-                centroid_mm=centroid,
-                bbox=bbox,
-                feret_diameter_mm=float(feret),
-                axial_diameter_mm=float(axial),
-                portal_vein_distance_mm=metrics["portal_vein"][0],
-                hepatic_vein_distance_mm=metrics["hepatic_vein"][0],
-                portal_vein_contact=bool(metrics["portal_vein"][1]),
-                hepatic_vein_contact=bool(metrics["hepatic_vein"][1]),
-                portal_vein_contact_fraction=float(metrics["portal_vein"][2]),
-                hepatic_vein_contact_fraction=float(metrics["hepatic_vein"][2]),
-                segments=touched,
-            )
-        )
-    timings_ms["shape"] = shape_ms
-    timings_ms["vessel_contact"] = vessel_ms
-    bilobar = None
-    if segments is not None:
-        touched_all = {s for lesion in lesions for s in (lesion.segments or ())}
-        bilobar = bool(touched_all & set(LEFT_SEGMENTS)) and bool(touched_all & set(RIGHT_SEGMENTS))
-    result = LesionSet(tuple(lesions), tuple(tiny), bilobar, None, None, min(counts), max(counts), ttv_low_ml, ttv_high_ml)
-    return result.over_total(total_liver_ml)
+    engine = LesionEngine(labels, segments, geometry, options)
+    engine.build(scan, timings_ms)
+    return engine.result(total_liver_ml)
 
 
 def _lap(timings_ms: dict[str, float], name: str, since: float) -> float:
