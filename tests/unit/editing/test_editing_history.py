@@ -126,3 +126,13 @@ def test_edit_log_records_each_step_and_survives_json():
     assert log.entries[0].parameters["brush"]["radius_mm"] == 3.0
     again = EditLog.from_json(json.loads(json.dumps(log.to_json())))
     assert again.to_json() == log.to_json()
+
+
+def test_strokes_given_in_patient_mm_land_on_the_nearest_voxel():
+    session = session_on()
+    session.labels.array[...] = 0
+    target_zyx = (3, 17, 29)
+    point_mm = session.labels.geometry.index_to_patient_mm(np.add(target_zyx, (0.2, -0.3, 0.4)))
+    session.begin_stroke(session.to_index(point_mm), Brush(0.0), PaintRules.paint(TUMOUR))
+    session.end_stroke()
+    assert list(zip(*np.nonzero(session.labels.array))) == [target_zyx]
