@@ -1,17 +1,13 @@
-"""Fixtures for plugin tests: an isolated config folder and fake entry points."""
+"""Fixtures for plugin tests: an isolated config folder, a manager over fake entry points, an image."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 import pytest
+from plugin_fakes import FakeEntryPoint
 
-from cned_viewer.core.labels import LabelMap
 from cned_viewer.core.volume import Volume
-from cned_viewer.plugins import Cancelled, Plugin, PluginManager, PluginSettings, SegmentationResult
+from cned_viewer.plugins import PluginManager, PluginSettings
 
 
 @pytest.fixture(autouse=True)
@@ -20,56 +16,6 @@ def config_dir(tmp_path, monkeypatch):
     folder = tmp_path / "config"
     monkeypatch.setenv("CNED_CONFIG_DIR", str(folder))
     return folder
-
-
-class FakeEntryPoint:
-    """Just what the manager uses of importlib.metadata.EntryPoint."""
-
-    def __init__(self, name: str, target: Any, value: str | None = None) -> None:
-        self.name, self.value, self.dist, self._target = name, value or f"fake:{name}", None, target
-
-    def load(self) -> Any:
-        if isinstance(self._target, BaseException):
-            raise self._target
-        return self._target
-
-
-@dataclass
-class BoxSegmenter:
-    """Writes ``label`` in a 3-voxel cube around each seed (or a fixed misbehaviour)."""
-
-    id: str = "box"
-    name: str = "Box"
-    description: str = "a cube around each seed"
-    seed_labels: tuple[int, ...] = (2,)
-    produces: tuple[int, ...] = (2,)
-    behaviour: str = "good"
-    started: threading.Event | None = None
-
-    def run(self, request, progress, is_cancelled) -> SegmentationResult:
-        if self.behaviour == "raise":
-            raise RuntimeError("boom")
-        if self.behaviour == "slow":
-            assert self.started is not None
-            self.started.set()
-            for step in range(1000):
-                progress(step / 1000, "waiting")
-                if is_cancelled():
-                    raise Cancelled()
-                threading.Event().wait(0.01)
-        geometry = request.image.geometry
-        if self.behaviour == "wrong_grid":
-            return SegmentationResult(LabelMap(np.zeros((2, 2, 2), np.uint8), geometry.__class__.for_array((2, 2, 2), (1, 1, 1))))
-        array = np.zeros(geometry.shape_zyx, np.uint8)
-        value = 9 if self.behaviour == "bad_values" else 2
-        for z, y, x in request.seeds_with(2):
-            array[max(z - 1, 0):z + 2, max(y - 1, 0):y + 2, max(x - 1, 0):x + 2] = value
-        progress(1.0, "done")
-        return SegmentationResult(LabelMap(array, geometry), protect=(3,))
-
-
-def fake_plugin(name: str = "good", behaviour: str = "good", **extra) -> Plugin:
-    return Plugin(name, "1.2.3", "a test plugin", segmenters=(BoxSegmenter(behaviour=behaviour, **extra),))
 
 
 @pytest.fixture

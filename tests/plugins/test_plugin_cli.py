@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import SimpleITK as sitk
-from conftest import FakeEntryPoint, fake_plugin
+from plugin_fakes import FakeEntryPoint, fake_plugin
 
 from cned_viewer.cli import main
 

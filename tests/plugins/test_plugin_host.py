@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import FakeEntryPoint, fake_plugin
+from plugin_fakes import FakeEntryPoint, fake_plugin
 
 from cned_viewer.core.case import Case
 from cned_viewer.core.labels import LabelMap

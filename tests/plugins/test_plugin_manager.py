@@ -8,7 +8,7 @@ import types
 from importlib.metadata import EntryPoint
 
 import pytest
-from conftest import FakeEntryPoint, fake_plugin
+from plugin_fakes import FakeEntryPoint, fake_plugin
 
 from cned_viewer.plugins import Plugin, PluginError, PluginManager, PluginSettings
 from cned_viewer.scores import list_scores

@@ -1,0 +1,62 @@
+"""Fake plugins and entry points for the contract tests (good, broken, raising, slow)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cned_viewer.core.labels import LabelMap
+from cned_viewer.plugins import Cancelled, Plugin, SegmentationResult
+
+
+class FakeEntryPoint:
+    """Just what the manager uses of importlib.metadata.EntryPoint."""
+
+    def __init__(self, name: str, target: Any, value: str | None = None) -> None:
+        self.name, self.value, self.dist, self._target = name, value or f"fake:{name}", None, target
+
+    def load(self) -> Any:
+        if isinstance(self._target, BaseException):
+            raise self._target
+        return self._target
+
+
+@dataclass
+class BoxSegmenter:
+    """Writes ``label`` in a 3-voxel cube around each seed (or a fixed misbehaviour)."""
+
+    id: str = "box"
+    name: str = "Box"
+    description: str = "a cube around each seed"
+    seed_labels: tuple[int, ...] = (2,)
+    produces: tuple[int, ...] = (2,)
+    behaviour: str = "good"
+    started: threading.Event | None = None
+
+    def run(self, request, progress, is_cancelled) -> SegmentationResult:
+        if self.behaviour == "raise":
+            raise RuntimeError("boom")
+        if self.behaviour == "slow":
+            assert self.started is not None
+            self.started.set()
+            for step in range(1000):
+                progress(step / 1000, "waiting")
+                if is_cancelled():
+                    raise Cancelled()
+                threading.Event().wait(0.01)
+        geometry = request.image.geometry
+        if self.behaviour == "wrong_grid":
+            return SegmentationResult(LabelMap(np.zeros((2, 2, 2), np.uint8), geometry.__class__.for_array((2, 2, 2), (1, 1, 1))))
+        array = np.zeros(geometry.shape_zyx, np.uint8)
+        value = 9 if self.behaviour == "bad_values" else 2
+        for z, y, x in request.seeds_with(2):
+            array[max(z - 1, 0):z + 2, max(y - 1, 0):y + 2, max(x - 1, 0):x + 2] = value
+        progress(1.0, "done")
+        return SegmentationResult(LabelMap(array, geometry), protect=(3,))
+
+
+def fake_plugin(name: str = "good", behaviour: str = "good", **extra) -> Plugin:
+    return Plugin(name, "1.2.3", "a test plugin", segmenters=(BoxSegmenter(behaviour=behaviour, **extra),))
