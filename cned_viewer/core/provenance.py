@@ -85,6 +85,10 @@ class LabelChange:
         return {"key": self.key, "gained_voxels": self.gained_voxels, "lost_voxels": self.lost_voxels,
                 "net_ml": round(self.net_ml, 4)}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LabelChange:
+        return cls(data["key"], int(data["gained_voxels"]), int(data["lost_voxels"]), float(data["net_ml"]))
+
 
 def label_changes(record: EditRecord, table: LabelTable, voxel_volume_ml: float) -> tuple[LabelChange, ...]:
     """The record's changes by label key of ``table`` (unknown values keep ``value_N``)."""
@@ -118,6 +122,15 @@ class Provenance:
             "timestamp": self.timestamp, "changes": [c.to_json() for c in self.changes],
             "parameters": dict(self.parameters),
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Provenance:
+        """The inverse of :meth:`to_json`."""
+        return cls(
+            source=data["source"], source_version=data["source_version"], operation=data["operation"],
+            timestamp=data["timestamp"], changes=tuple(LabelChange.from_json(c) for c in data.get("changes", ())),
+            parameters=dict(data.get("parameters", {})),
+        )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cned_viewer.core.provenance import LabelChange, Provenance
+from cned_viewer.core.provenance import Provenance
 
 FORMAT_NAME = "cned-edit-log"
 FORMAT_VERSION = 1
@@ -37,15 +37,5 @@ class EditLog:
             raise ValueError(f"not an edit log (format {data.get('format')!r})")
         if int(data.get("version", 0)) > FORMAT_VERSION:
             raise ValueError(f"edit log version {data['version']} is newer than this app reads ({FORMAT_VERSION})")
-        return cls([provenance_from_json(e) for e in data["entries"]])
+        return cls([Provenance.from_json(e) for e in data["entries"]])
 
-
-def provenance_from_json(data: dict[str, Any]) -> Provenance:
-    """The inverse of :meth:`Provenance.to_json`."""
-    changes = tuple(
-        LabelChange(c["key"], int(c["gained_voxels"]), int(c["lost_voxels"]), float(c["net_ml"])) for c in data.get("changes", ())
-    )
-    return Provenance(
-        source=data["source"], source_version=data["source_version"], operation=data["operation"],
-        timestamp=data["timestamp"], changes=changes, parameters=dict(data.get("parameters", {})),
-    )
