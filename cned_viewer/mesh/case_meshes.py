@@ -13,7 +13,7 @@ from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN
 from cned_viewer.errors import UserError
 from cned_viewer.measure.results import Lesion
 from cned_viewer.mesh.lesion_ids import LesionIdMap, lesion_id_map
-from cned_viewer.mesh.surfaces import SurfaceOptions, mask_box, surface_of_labels
+from cned_viewer.mesh.surfaces import SurfaceOptions, display_steps, mask_box, max_pool, prepare_for_display, surface_of_labels
 
 #: Structure key -> the label values it is made of (the liver: the organ envelope seen from outside).
 STRUCTURE_VALUES: dict[str, tuple[int, ...]] = {
@@ -46,7 +46,8 @@ def build_case_meshes(
 ) -> CaseMeshes:
     """Mesh every structure present in ``labels`` (pure VTK filters: safe in a worker thread).
 
-    Lesions are meshed from the lesion-id map so that a picked cell names the lesion; tiny
+    Liver and vessels are meshed at display resolution (block maximum to about 0.9 mm, so no
+    structure is lost and sub-millimetre CT does not make millions of triangles). Lesions are meshed from the lesion-id map so that a picked cell names the lesion; tiny
     components (id 0) are still drawn, as a separate part of the tumour surface.
     """
     result = CaseMeshes()
@@ -58,7 +59,7 @@ def build_case_meshes(
         surface = _tumour_surface(array, lesions, labels, options, connectivity, result) if key == "tumour" \
             else _binary_surface(array, values, labels, options)
         if surface is not None:
-            result.surfaces[key] = surface
+            result.surfaces[key] = prepare_for_display(surface)
         result.timings_ms[key] = (time.perf_counter() - start) * 1e3
     return result
 
@@ -67,8 +68,9 @@ def _binary_surface(array: np.ndarray, values: tuple[int, ...], labels: LabelMap
     box = mask_box(np.isin(array, values))
     if box is None:
         return None
-    crop = np.isin(array[box], values).astype(np.uint8)
-    return surface_of_labels(crop, (1,), labels.geometry, options, box=box)
+    steps = display_steps(labels.geometry.spacing_zyx_mm)
+    crop = max_pool(np.isin(array[box], values).astype(np.uint8), steps)
+    return surface_of_labels(crop, (1,), labels.geometry, options, box=box, steps=steps)
 
 
 def _tumour_surface(array: np.ndarray, lesions: Sequence[Lesion], labels: LabelMap, options: SurfaceOptions | None,

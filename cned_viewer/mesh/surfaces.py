@@ -13,7 +13,7 @@ import numpy as np
 from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkCommonCore import vtkSMPTools
 from vtkmodules.vtkCommonDataModel import vtkImageData, vtkPolyData
-from vtkmodules.vtkFiltersCore import vtkSurfaceNets3D
+from vtkmodules.vtkFiltersCore import vtkPolyDataNormals, vtkSurfaceNets3D
 
 from cned_viewer.core.geometry import Geometry
 
@@ -57,12 +57,15 @@ def surface_of_labels(
     geometry: Geometry,
     options: SurfaceOptions | None = None,
     box: tuple[slice, slice, slice] | None = None,
+    steps: tuple[int, int, int] = (1, 1, 1),
 ) -> vtkPolyData | None:
     """The smoothed surface of the voxels whose value is in ``values``, in patient mm.
 
     ``labels`` is the full ``[z, y, x]`` array (or a crop of it, when ``box`` says where the
     crop's corner sits in the full grid). Each cell carries :data:`LABEL_ARRAY`, the value on
     the inside of that face, so one surface of many labels (e.g. lesion ids) can be picked.
+    ``steps`` says that ``labels`` was pooled by these strides (see :func:`max_pool`): voxel ``i``
+    of the crop covers full-grid voxels ``i * step`` to ``i * step + step - 1``.
     Returns None when no voxel has any of ``values``.
     """
     enable_smp_threads()
@@ -90,7 +93,7 @@ def surface_of_labels(
     surface.ShallowCopy(nets.GetOutput())
     if surface.GetNumberOfCells() == 0:
         return None
-    _to_patient(surface, offset_zyx, geometry)
+    _to_patient(surface, offset_zyx, np.asarray(steps, dtype=float), geometry)
     _name_inside_label(surface, set(values))
     return surface
 
@@ -106,10 +109,10 @@ def _image_data(array_zyx: np.ndarray) -> vtkImageData:
     return image
 
 
-def _to_patient(surface: vtkPolyData, offset_zyx: np.ndarray, geometry: Geometry) -> None:
-    """Move index-space points (x, y, z of the crop) to patient mm (spacing, direction, origin)."""
+def _to_patient(surface: vtkPolyData, offset_zyx: np.ndarray, steps_zyx: np.ndarray, geometry: Geometry) -> None:
+    """Move index-space points (x, y, z of the crop) to patient mm (strides, spacing, direction, origin)."""
     points = vtk_to_numpy(surface.GetPoints().GetData()).astype(float)
-    index_zyx = points[:, ::-1] + offset_zyx
+    index_zyx = offset_zyx + points[:, ::-1] * steps_zyx + (steps_zyx - 1) / 2.0
     patient = geometry.index_to_patient_mm(index_zyx)
     surface.GetPoints().SetData(numpy_to_vtk(np.ascontiguousarray(patient), deep=True))
 
@@ -124,3 +127,34 @@ def _name_inside_label(surface: vtkPolyData, wanted: set[int]) -> None:
     array = numpy_to_vtk(inside, deep=True)
     array.SetName(LABEL_ARRAY)
     surface.GetCellData().AddArray(array)
+
+
+def prepare_for_display(surface: vtkPolyData) -> vtkPolyData:
+    """Add point normals in the worker, so the GUI thread only uploads the surface."""
+    normals = vtkPolyDataNormals()
+    normals.SetInputData(surface)
+    normals.ComputePointNormalsOn()
+    normals.ComputeCellNormalsOff()
+    normals.SplittingOff()
+    normals.ConsistencyOff()
+    normals.AutoOrientNormalsOff()
+    normals.Update()
+    out = vtkPolyData()
+    out.ShallowCopy(normals.GetOutput())
+    return out
+
+
+def display_steps(spacing_zyx_mm: tuple[float, float, float], finest_mm: float = 0.9) -> tuple[int, int, int]:
+    """Voxel strides that bring each axis to at least ``finest_mm`` (display resolution)."""
+    return tuple(max(1, int(round(finest_mm / s))) if s < finest_mm else 1 for s in spacing_zyx_mm)  # type: ignore[return-value]
+
+
+def max_pool(mask: np.ndarray, steps: tuple[int, int, int]) -> np.ndarray:
+    """Block maximum of ``mask`` over ``steps`` (pads with 0): a coarser grid that loses no structure."""
+    if steps == (1, 1, 1):
+        return mask
+    padded_shape = tuple(-(-n // k) * k for n, k in zip(mask.shape, steps))
+    padded = np.zeros(padded_shape, mask.dtype)
+    padded[tuple(slice(0, n) for n in mask.shape)] = mask
+    z, y, x = (n // k for n, k in zip(padded_shape, steps))
+    return padded.reshape(z, steps[0], y, steps[1], x, steps[2]).max(axis=(1, 3, 5))

@@ -70,6 +70,8 @@ class CaseScene:
 
     def set_meshes(self, meshes: CaseMeshes | None) -> None:
         """Replace every actor by the surfaces of ``meshes`` (None: clear the scene)."""
+        if meshes is None and not self.actors:
+            return
         for actor in [*self.actors.values(), self._highlight]:
             if actor is not None:
                 self.plotter.remove_actor(actor, render=False)
@@ -83,7 +85,7 @@ class CaseScene:
             self.meshes[key] = mesh
             state = self.states[key]
             actor = self.plotter.add_mesh(
-                mesh, color=self.colour(key), opacity=state.opacity, smooth_shading=True, scalars=None,
+                mesh, color=self.colour(key), opacity=state.opacity, interpolation="gouraud", scalars=None,
                 show_scalar_bar=False, name=key, render=False, pickable=key == "tumour",
             )
             actor.SetVisibility(state.visible)
@@ -115,13 +117,13 @@ class CaseScene:
             self.plotter.render()
             return
         centre = np.array([(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2, (bounds[4] + bounds[5]) / 2])
-        radius = 0.5 * float(np.linalg.norm([bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]]))
-        camera = self.plotter.camera
-        camera.focal_point = tuple(centre)
-        camera.position = tuple(centre + np.array(direction) * radius * 4.0)
-        camera.up = up
-        camera.view_angle = 30.0
-        self.plotter.reset_camera(render=False)
+        renderer = self.plotter.renderer
+        camera = renderer.GetActiveCamera()  # the VTK camera: setting it does not render
+        camera.SetFocalPoint(*centre)
+        camera.SetPosition(*(centre + np.array(direction)))
+        camera.SetViewUp(*up)
+        camera.SetViewAngle(30.0)
+        renderer.ResetCamera(*bounds)
         self.plotter.render()
 
     def _bounds(self) -> tuple[float, ...] | None:
@@ -142,7 +144,7 @@ class CaseScene:
             part = tumour.extract_cells(np.flatnonzero(tumour.cell_data[LABEL_ARRAY] == lesion_id))
             if part.n_cells:
                 self._highlight = self.plotter.add_mesh(
-                    part, color=tuple(c / 255.0 for c in HIGHLIGHT_RGB), smooth_shading=True, name="selected_lesion",
+                    part, color=tuple(c / 255.0 for c in HIGHLIGHT_RGB), interpolation="gouraud", name="selected_lesion",
                     render=False, pickable=False, show_scalar_bar=False,
                 )
                 self._highlight.SetVisibility(self.states["tumour"].visible)

@@ -44,10 +44,11 @@ from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.demo.phantom import make_demo_case
 from cned_viewer.io.case_bundle import bundle_path, is_bundle, load_bundle, save_bundle
 from cned_viewer.io.case_loader import load_case
-from cned_viewer.io.dicom_series import scan_dicom_folder
+from cned_viewer.io.dicom_series import DicomScan, scan_dicom_folder
 from cned_viewer.io.images import has_image_suffix
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
 from cned_viewer.io.masks import load_labels
+from cned_viewer.kernels import warm_up
 from cned_viewer.measure import Measurements, measure
 from cned_viewer.mesh.case_meshes import CaseMeshes, build_case_meshes
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
     meshes_ready = Signal(object)
     scores_ready = Signal(object)
 
-    def __init__(self, interactive_3d: bool | None = None) -> None:
+    def __init__(self, interactive_3d: bool | None = None, warm_up_kernels: bool = True) -> None:
         super().__init__()
         self.setWindowTitle(f"CNED Viewer {__version__}")
         self.setAcceptDrops(True)
@@ -95,9 +96,15 @@ class MainWindow(QMainWindow):
         self.mesher = BackgroundRunner(self)
         self.mesher.finished.connect(self._show_meshes)
         self.mesher.failed.connect(self._show_error)
+        self.scanner = BackgroundRunner(self)
+        self.scanner.finished.connect(self._choose_series)
+        self.scanner.failed.connect(self._show_error)
         self.saver = BackgroundRunner(self)
         self.saver.finished.connect(lambda folder: self._stage_done(f"Saved {folder}."))
         self.saver.failed.connect(self._show_error)
+        self.warmer = BackgroundRunner(self)
+        if warm_up_kernels:  # load the numba kernels now, not in the middle of the first measurement
+            self.warmer.submit(warm_up)
         self.views = {name: SliceView(name) for name in ("axial", "coronal", "sagittal")}
         self.view3d = View3D(interactive=interactive_3d)
         self.lesion_table = LesionTable()
@@ -235,7 +242,7 @@ class MainWindow(QMainWindow):
     # progress -----------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return self.loader.busy or self.measurer.busy or self.mesher.busy
+        return any(runner.busy for runner in (self.scanner, self.loader, self.measurer, self.mesher))
 
     def _stage(self, step: int, what: str) -> None:
         self.progress.setValue(step)
@@ -284,22 +291,20 @@ class MainWindow(QMainWindow):
             self.open_dicom(folder)
 
     def open_dicom(self, folder: str) -> None:
-        """Open a DICOM folder; when it holds several series the user picks one."""
-        series = self._pick_series(folder)
-        if series is not False:
-            self.open_path(folder, series=series)
+        """Open a DICOM folder: list its series in a worker; when there are several the user picks one."""
+        self._stage(0, f"{Path(folder).name} (reading the folder)")
+        self.scanner.submit(lambda: scan_dicom_folder(folder))
 
-    def _pick_series(self, folder: str) -> str | None | bool:
-        """The chosen series UID (None: the only one), or False when the user cancels."""
-        try:
-            scan = scan_dicom_folder(folder)
-        except Exception as error:  # noqa: BLE001 - shown to the user
-            self._show_error(str(error))
-            return False
+    def _choose_series(self, scan: DicomScan) -> None:
+        folder = str(scan.folder)
         if len(scan.series) <= 1:
-            return None
+            self.open_path(folder)
+            return
         dialog = SeriesDialog(scan, self)
-        return dialog.chosen_uid() if dialog.exec() else False
+        if dialog.exec():
+            self.open_path(folder, series=dialog.chosen_uid())
+        else:
+            self._stage_done("Cancelled.")
 
     def open_image_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open image", "", IMAGE_FILTER)
@@ -382,7 +387,7 @@ class MainWindow(QMainWindow):
             self.open_path(entry.image, entry.labels, entry.label_map, entry.series)
 
     def cancel_loading(self) -> None:
-        for runner in (self.loader, self.measurer, self.mesher):
+        for runner in (self.scanner, self.loader, self.measurer, self.mesher):
             runner.cancel()
         self._stage_done("Cancelled.")
 
@@ -460,7 +465,7 @@ class MainWindow(QMainWindow):
         self.lesion_table.set_lesions(())
         self.clinical_form.set_clinical(case.clinical)
         self.clinical_form.set_measured({})
-        self._fill_volumes()
+        self._fill_volumes({})
         self.notices.clear()
         self.notices.addItems(case.warnings or ["(none)"])
         self._describe_case(case)
@@ -488,6 +493,7 @@ class MainWindow(QMainWindow):
             return
         self.measurements = measurements
         self.lesion_table.set_lesions(measurements.lesions)
+        self._fill_volumes(measurements.volumes_ml)
         self.clinical_form.set_measured(measured_items(measurements.to_json()))
         self._update_scores()
         self.measurements_ready.emit(measurements)
@@ -519,12 +525,12 @@ class MainWindow(QMainWindow):
         self.score_panel.show_results(self.score_results, self.measurements)
         self.scores_ready.emit(self.score_results)
 
-    def _fill_volumes(self) -> None:
-        volumes = self.case.labels.volumes_ml() if self.case is not None and self.case.labels is not None else {}
-        table = self.case.labels.table if volumes else None
+    def _fill_volumes(self, volumes: dict[str, float]) -> None:
+        """Label volumes by key (from the measurement worker: never counted on the GUI thread)."""
         self.volumes_table.setRowCount(len(volumes))
+        names = {lab.key: lab.name for lab in self.case.labels.table.labels} if self.case and self.case.labels else {}
         for row, (key, value) in enumerate(volumes.items()):
-            self.volumes_table.setItem(row, 0, QTableWidgetItem(table.by_key(key).name))
+            self.volumes_table.setItem(row, 0, QTableWidgetItem(names.get(key, key)))
             item = QTableWidgetItem(f"{value:.1f}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.volumes_table.setItem(row, 1, item)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from cned_viewer.measure.results import Measurements
 from cned_viewer.scores import ItemResult, ScoreResult, evidence_for
@@ -84,10 +84,17 @@ class ScorePanel(QWidget):
         self.others = QTreeWidget()
         self.others.setHeaderLabels(["Score", "Result"])
         self.others.setColumnWidth(0, 220)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(card)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.others)
+        splitter.setSizes([320, 160])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(card)
-        layout.addWidget(self.others, 1)
+        layout.addWidget(splitter)
 
     def show_results(self, results: Sequence[ScoreResult], measurements: Measurements | None = None) -> None:
         self.results = list(results)
@@ -103,11 +110,7 @@ class ScorePanel(QWidget):
         missing = f"<br><i>missing: {escape(', '.join(result.missing_labels()))}</i>" if result.missing else ""
         self.cned_items.setText("<br>".join(item_html(i) for i in result.items) + missing)
         self.tlvr_label.setText(tlvr_html(measurements, result))
-        flags = list(result.borderline)
-        if result.sensitivity_totals is not None:
-            low, high = result.sensitivity_totals
-            flags.append(f"within a one-voxel boundary change the total could be {format_number(low)}-{format_number(high)}")
-        self.borderline_label.setText("<br>".join(f"BORDERLINE: {escape(f)}" for f in flags))
+        self.borderline_label.setText("<br>".join(f"&#9888; {escape(message)}" for message in result.borderline))
         self.evidence_label.setText(evidence_html(result))
 
     def _show_others(self, results: Sequence[ScoreResult]) -> None:

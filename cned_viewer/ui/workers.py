@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +12,23 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from cned_viewer.errors import UserError
+
+
+#: Nice increment of worker threads: the GUI thread wins the CPU when both want it (Linux, per thread).
+WORKER_NICENESS = 10
+
+
+def _lower_thread_priority() -> None:
+    """Make the calling worker thread (and the threads it starts) yield to the GUI thread."""
+    if not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
+        return
+    tid = threading.get_native_id()
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, tid)
+        if current < WORKER_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
+    except OSError:
+        pass  # not allowed here: run at normal priority
 
 
 class _Signals(QObject):
@@ -22,6 +42,7 @@ class _Task(QRunnable):
         self.generation, self.job, self.signals = generation, job, signals
 
     def run(self) -> None:
+        _lower_thread_priority()
         try:
             result = self.job()
         except UserError as error:
