@@ -40,4 +40,21 @@ def warm_up() -> float:
     lesion = cell_grid(surface, spacing)
     min_distance_mm(lesion, vessel)
     count_within_sq(lesion, vessel, 4.0)
+    # the prange variants large cases take (small inputs take the serial ones above)
+    from cned_viewer.kernels.envelope import _enclosed_parallel, organ_lookup
+    from cned_viewer.kernels.morphology import _erode_dilate
+    from cned_viewer.kernels.runs import _scan_parallel
+    from cned_viewer.kernels.surface import _surface_parallel
+
+    flat = labels.reshape(-1)
+    words = flat.view(np.uint64)
+    _enclosed_parallel(flat, words, 16, 16, 0, 16, 0, 16, 0, 16, organ_lookup((1, 2)), np.uint64(0), np.uint64(0))
+    lut = np.zeros(256, np.bool_)
+    lut[1] = True
+    _erode_dilate(labels, 0, 16, 0, 16, 0, 16, 2, lut, np.empty((16, 16, 16), np.uint8))
+    row_ptr = np.zeros(257, np.int64)
+    no = np.zeros(0, np.int32)
+    _scan_parallel(flat, words, 256, 0, 0, 16, 0, 16, 16, 16, 2, 2, False, row_ptr, no, no, no)
+    _scan_parallel(flat, words, 256, 0, 0, 16, 0, 16, 16, 16, 2, 2, True, row_ptr, no, no, no)
+    _surface_parallel(labels, 0, 16, 0, 16, 0, 16, 3)
     return time.perf_counter() - start
