@@ -124,6 +124,7 @@ class CaseScene:
         camera.SetViewUp(*up)
         camera.SetViewAngle(30.0)
         renderer.ResetCamera(*bounds)
+        renderer.camera_set = True  # else pyvista replaces it by its isometric default at the first picture
         self.plotter.render()
 
     def _bounds(self) -> tuple[float, ...] | None:

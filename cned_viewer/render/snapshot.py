@@ -6,6 +6,7 @@ import numpy as np
 import pyvista as pv
 
 from cned_viewer.mesh.case_meshes import CaseMeshes
+from cned_viewer.render.offscreen import prefer_egl_without_display
 from cned_viewer.render.scene import CaseScene
 
 
@@ -17,6 +18,7 @@ def render_scene_offscreen(
     selected_lesion: int | None = None,
 ) -> np.ndarray:
     """An ``[height, width, 3]`` uint8 picture of ``meshes`` seen from the ``camera`` preset."""
+    prefer_egl_without_display()
     plotter = pv.Plotter(off_screen=True, window_size=list(size))
     try:
         scene = CaseScene(plotter)

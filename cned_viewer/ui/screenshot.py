@@ -10,6 +10,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from cned_viewer.errors import UserError
+from cned_viewer.render.offscreen import prefer_egl_without_display
 
 TIMEOUT_MS = 180_000
 
@@ -23,6 +24,7 @@ def window_screenshot(image: str, labels: str | None, out: str | os.PathLike, si
     """
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        prefer_egl_without_display()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from cned_viewer.ui.main_window import MainWindow
 

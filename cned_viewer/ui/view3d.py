@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from cned_viewer.mesh.case_meshes import CaseMeshes
+from cned_viewer.render.offscreen import prefer_egl_without_display
 from cned_viewer.render.scene import CAMERA_PRESETS, STRUCTURES, CaseScene
 
 CLICK_TOLERANCE_PX = 4
@@ -44,11 +45,13 @@ class View3D(QWidget):
         else:
             import pyvista as pv
 
+            prefer_egl_without_display()
             self.plotter = pv.Plotter(off_screen=True, window_size=[640, 480])
             self.canvas = QLabel("3D model: no case")
             self.canvas.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.canvas.setStyleSheet("background: #1e1e24; color: #ccc;")
-        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        policy = QSizePolicy.Policy.Expanding if self.interactive else QSizePolicy.Policy.Ignored  # a picture must not grow its label
+        self.canvas.setSizePolicy(policy, policy)
         self.canvas.setMinimumSize(160, 160)
         self.scene = CaseScene(self.plotter)
         self.visibility_boxes: dict[str, QCheckBox] = {}
@@ -122,7 +125,8 @@ class View3D(QWidget):
             width, height = image.width(), image.height()
             raw = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * height)
             return raw.reshape(height, image.bytesPerLine())[:, : width * 3].reshape(height, width, 3).copy()
-        return np.asarray(self.plotter.screenshot(return_img=True))[:, :, :3].copy()
+        size = [max(self.canvas.width(), 64), max(self.canvas.height(), 64)]
+        return np.asarray(self.plotter.screenshot(return_img=True, window_size=size))[:, :, :3].copy()
 
     def _show_static(self) -> None:
         if self.interactive:
@@ -133,13 +137,11 @@ class View3D(QWidget):
         rgb = np.ascontiguousarray(self.picture())
         height, width, _ = rgb.shape
         image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-        self.canvas.setPixmap(QPixmap.fromImage(image).scaled(
-            self.canvas.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        self.canvas.setPixmap(QPixmap.fromImage(image))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)
         if not self.interactive and self.meshes is not None:
-            self.plotter.window_size = [max(self.canvas.width(), 64), max(self.canvas.height(), 64)]
             self._show_static()
 
     # picking ----------------------------------------------------------------------------
