@@ -1,8 +1,7 @@
-"""Shared fixtures: the real-data folder, the demo case, a synthetic DICOM writer."""
+"""Shared fixtures: the demo case and a synthetic DICOM writer (real data: the root conftest.py)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -12,24 +11,6 @@ import pytest
 from pydicom.dataset import FileMetaDataset
 from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def shared_data_dir() -> Path:
-    """``$CNED_SHARED_DATA`` or ``../shared/data`` beside the repository."""
-    return Path(os.environ.get("CNED_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The real cases; missing data skips, unless CNED_REQUIRE_DATA=1 (CI), where it fails."""
-    folder = shared_data_dir()
-    if not (folder / "ircadb01_p1").is_dir():
-        message = f"real test data not found at {folder} (set CNED_SHARED_DATA)"
-        if os.environ.get("CNED_REQUIRE_DATA") == "1":
-            pytest.fail(message + "; CNED_REQUIRE_DATA=1 requires it")
-        pytest.skip(message)
-    return folder
 
 
 @pytest.fixture(scope="session")

@@ -1,30 +1,9 @@
-"""Fixtures of the measure tests: the shared real-data folder and small phantoms."""
+"""Fixtures of the measure tests: small phantoms (the real-data folder is in the root conftest.py)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-
-
-def shared_data_dir() -> Path:
-    return Path(os.environ.get("CNED_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
-
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The real-case folder; skips when missing, fails instead when ``CNED_REQUIRE_DATA=1``."""
-    folder = shared_data_dir()
-    if not (folder / "ircadb01_p1" / "labels.nrrd").is_file():
-        message = f"real test data not found in {folder} (set CNED_SHARED_DATA)"
-        if os.environ.get("CNED_REQUIRE_DATA") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return folder
 
 
 def _ellipsoid(shape, centre, radii_mm, spacing_zyx) -> np.ndarray:
