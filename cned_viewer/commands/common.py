@@ -10,14 +10,16 @@ from typing import Any
 
 from cned_viewer.core.case import Case
 from cned_viewer.errors import UserError
+from cned_viewer.demo.phantom import make_demo_case
+from cned_viewer.io.case_bundle import is_bundle, load_bundle
 from cned_viewer.io.case_loader import load_case
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
 
 
-def add_case_arguments(parser: argparse.ArgumentParser, labels_required: bool = False) -> None:
+def add_case_arguments(parser: argparse.ArgumentParser) -> None:
     """IMAGE, --labels, --label-map and --series, as every case command takes them."""
-    parser.add_argument("image", metavar="IMAGE", help="DICOM folder, DICOM file, or NIfTI/NRRD/MHA image")
-    parser.add_argument("--labels", required=labels_required, metavar="LABELS", help="label map: NIfTI/NRRD/MHA or DICOM-SEG")
+    parser.add_argument("image", metavar="IMAGE", help="DICOM folder, DICOM file, NIfTI/NRRD/MHA image, case bundle (*.cned), or 'demo'")
+    parser.add_argument("--labels", metavar="LABELS", help="label map: NIfTI/NRRD/MHA or DICOM-SEG (a bundle and the demo have their own)")
     parser.add_argument(
         "--label-map", metavar="NAME|FILE",
         help=f"how label values map to the app's labels: {', '.join(BUILTIN_MAPPINGS)} or a JSON mapping file (default: app)",
@@ -26,7 +28,22 @@ def add_case_arguments(parser: argparse.ArgumentParser, labels_required: bool = 
 
 
 def case_from_args(args: argparse.Namespace) -> Case:
+    """The case named by IMAGE: the word ``demo``, a case bundle (``*.cned``), or image files."""
+    if args.image == "demo":
+        return make_demo_case()
+    if is_bundle(args.image):
+        if args.labels:
+            raise UserError("a case bundle holds its own labels; open the bundle without --labels")
+        return load_bundle(args.image).case
     return load_case(args.image, args.labels, args.label_map, args.series)
+
+
+def labelled_case_from_args(args: argparse.Namespace) -> Case:
+    """:func:`case_from_args`, refusing a case without labels (measurements need them)."""
+    case = case_from_args(args)
+    if case.labels is None:
+        raise UserError("no labels: give --labels LABELS (liver, tumour and vessel masks), or open a case bundle that has them")
+    return case
 
 
 def read_json_file(path: Path, what: str) -> Any:

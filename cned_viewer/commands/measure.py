@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from cned_viewer.commands.common import add_case_arguments, case_from_args, print_json
+from cned_viewer.commands.common import add_case_arguments, labelled_case_from_args, print_json
 from cned_viewer.core.case import Case
 from cned_viewer.measure import measure
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("measure", help="measure volumes (mL) of the labelled structures")
-    add_case_arguments(parser, labels_required=True)
+    add_case_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print JSON (stable keys, for other tools)")
     parser.set_defaults(func=run)
 
@@ -22,7 +22,7 @@ def measurements_json(case: Case) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = measurements_json(case_from_args(args))
+    report = measurements_json(labelled_case_from_args(args))
     if args.json:
         print_json(report)
         return 0

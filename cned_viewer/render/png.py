@@ -6,28 +6,31 @@ import os
 from pathlib import Path
 
 import numpy as np
-from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkCommonDataModel import vtkImageData
 from vtkmodules.vtkIOImage import vtkPNGWriter
 
 from cned_viewer.io.atomic import atomic_write
 
 
-def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:
-    """Save an ``[height, width, 3]`` uint8 picture (row 0 at the top) atomically."""
+def encode_png(rgb: np.ndarray) -> bytes:
+    """An ``[height, width, 3]`` uint8 picture (row 0 at the top) as PNG bytes."""
     height, width, channels = rgb.shape
     image = vtkImageData()
     image.SetDimensions(width, height, 1)
     flipped = np.ascontiguousarray(rgb[::-1].reshape(-1, channels), dtype=np.uint8)  # VTK's row 0 is the bottom
     image.GetPointData().SetScalars(numpy_to_vtk(flipped, deep=True))
+    writer = vtkPNGWriter()
+    writer.WriteToMemoryOn()
+    writer.SetInputData(image)
+    writer.Write()
+    return bytes(vtk_to_numpy(writer.GetResult()))
 
-    def write(tmp: Path) -> None:
-        writer = vtkPNGWriter()
-        writer.SetFileName(str(tmp))
-        writer.SetInputData(image)
-        writer.Write()
 
-    return atomic_write(path, write)
+def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:
+    """Save an ``[height, width, 3]`` uint8 picture (row 0 at the top) atomically."""
+    data = encode_png(rgb)
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def physical_aspect(rgb: np.ndarray, pixel_width_mm: float, pixel_height_mm: float) -> np.ndarray:

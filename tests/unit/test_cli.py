@@ -72,3 +72,13 @@ def test_console_script_runs_without_a_display(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.startswith("cned-viewer: error:") and "Traceback" not in result.stderr
+
+
+def test_measure_without_labels_says_so(capsys, demo_files):
+    code, _, err = run_cli(capsys, "measure", str(demo_files[0]))
+    assert code == 2 and "no labels" in err
+
+
+def test_demo_keyword_measures_the_demo(capsys):
+    code, out, _ = run_cli(capsys, "measure", "demo", "--json")
+    assert code == 0 and json.loads(out)["lesion_count"] == 11
