@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from cned_viewer.measure.results import Measurements
 from cned_viewer.scores import ItemResult, ScoreResult, evidence_for
@@ -60,41 +60,42 @@ def evidence_html(result: ScoreResult) -> str:
 
 
 class ScorePanel(QWidget):
-    """Shows the results of :func:`cned_viewer.scores.evaluate_all`; call :meth:`show_results`."""
+    """Shows the results of :func:`cned_viewer.scores.evaluate_all`; call :meth:`show_results`.
+
+    The C-NED card: the total in large type, then (scrolling) each item with its origin, the
+    TLVR with its denominator, borderline warnings and the source's figures for the group.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.results: list[ScoreResult] = []
         self.cned_title = QLabel("<b>C-NED</b>")
         self.cned_total = QLabel("no case")
+        self.cned_total.setWordWrap(True)
         self.cned_total.setStyleSheet("font-size: 16pt; font-weight: bold;")
-        self.cned_items = QLabel()
-        self.tlvr_label = QLabel()
-        self.borderline_label = QLabel()
-        self.borderline_label.setStyleSheet("color: #b26a00;")
-        self.evidence_label = QLabel()
-        card = QFrame()
-        card.setFrameShape(QFrame.Shape.StyledPanel)
-        card_layout = QVBoxLayout(card)
-        for label in (self.cned_title, self.cned_total, self.cned_items, self.tlvr_label, self.borderline_label, self.evidence_label):
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.RichText)
-            card_layout.addWidget(label)
-        self.cned_total.setTextFormat(Qt.TextFormat.PlainText)
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
         self.others = QTreeWidget()
         self.others.setHeaderLabels(["Score", "Result"])
         self.others.setColumnWidth(0, 220)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(card)
+        card = QFrame()
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card_layout = QVBoxLayout(card)
+        card_layout.setContentsMargins(6, 4, 6, 4)
+        card_layout.addWidget(self.cned_title)
+        card_layout.addWidget(self.cned_total)
+        card_layout.addWidget(self.details, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(scroll)
+        splitter.addWidget(card)
         splitter.addWidget(self.others)
-        splitter.setSizes([320, 160])
+        splitter.setSizes([330, 150])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def details_text(self) -> str:
+        """The C-NED card's details as plain text (what a reader sees)."""
+        return self.details.toPlainText()
 
     def show_results(self, results: Sequence[ScoreResult], measurements: Measurements | None = None) -> None:
         self.results = list(results)
@@ -107,11 +108,12 @@ class ScorePanel(QWidget):
         self.cned_title.setText(f"<b>{escape(result.name)}</b> <small>({escape(result.citation)})</small>")
         group = f"  (group {result.group})" if result.group is not None else ""
         self.cned_total.setText(f"{result.name} {result.total_text()}{group}")
-        missing = f"<br><i>missing: {escape(', '.join(result.missing_labels()))}</i>" if result.missing else ""
-        self.cned_items.setText("<br>".join(item_html(i) for i in result.items) + missing)
-        self.tlvr_label.setText(tlvr_html(measurements, result))
-        self.borderline_label.setText("<br>".join(f"&#9888; {escape(message)}" for message in result.borderline))
-        self.evidence_label.setText(evidence_html(result))
+        missing = f"<p><i>missing: {escape(', '.join(result.missing_labels()))}</i></p>" if result.missing else ""
+        warnings = "".join(f'<p style="color:#b26a00">&#9888; {escape(m)}</p>' for m in result.borderline)
+        self.details.setHtml(
+            "<p>" + "<br>".join(item_html(i) for i in result.items) + "</p>" + missing
+            + f"<p>{tlvr_html(measurements, result)}</p>" + warnings + evidence_html(result)
+        )
 
     def _show_others(self, results: Sequence[ScoreResult]) -> None:
         expanded = {self.others.topLevelItem(i).text(0) for i in range(self.others.topLevelItemCount())

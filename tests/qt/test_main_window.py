@@ -29,7 +29,7 @@ def test_demo_case_fills_every_panel(demo_window) -> None:
     assert demo_window.lesion_table.rowCount() == expected.lesion_count
     assert demo_window.volumes_table.rowCount() == 4
     assert "C-NED" in demo_window.score_panel.cned_total.text()
-    assert f"{expected.tlvr:.4f}"[:5] in demo_window.score_panel.tlvr_label.text()
+    assert f"{expected.tlvr:.4f}"[:5] in demo_window.score_panel.details_text()
     assert demo_window.view3d.picture().std() > 5, "3D picture is blank"
 
 
@@ -57,7 +57,7 @@ def test_typed_differentiation_gives_the_engine_total(qtbot, demo_window) -> Non
         assert expected.total is not None
         assert demo_window.score_panel.cned_total.text().startswith(f"C-NED {expected.total_text()}")
         assert _cned(demo_window.score_results).total == expected.total
-    assert "[typed]" in demo_window.score_panel.cned_items.text()
+    assert "[typed]" in demo_window.score_panel.details_text()
 
 
 def test_override_is_used_and_shown(qtbot, demo_window) -> None:
@@ -66,7 +66,7 @@ def test_override_is_used_and_shown(qtbot, demo_window) -> None:
     with qtbot.waitSignal(demo_window.scores_ready):
         edit.editingFinished.emit()
     assert demo_window.case.clinical.overrides["lesion_count"].value == 3
-    assert "OVERRIDE" in demo_window.score_panel.cned_items.text()
+    assert "OVERRIDE" in demo_window.score_panel.details_text()
     assert "OVERRIDDEN" in demo_window.clinical_form.measured_labels["lesion_count"].text()
     item = next(i for i in _cned(demo_window.score_results).items if i.key == "lesion_count")
     assert item.points == 0 and item.origin == "override"
@@ -160,3 +160,24 @@ def test_series_dialog_lists_every_series(qtbot, dicom_series, tmp_path) -> None
     texts = {dialog.table.item(r, 2).text(): dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())}
     assert texts == {"short": "3", "long": "5"}
     assert dialog.chosen_uid() == scan.default_series().uid
+
+
+def test_cancel_drops_the_running_load(qtbot, window) -> None:
+    window.open_demo()
+    assert window.busy and window.cancel_button.isVisible()
+    window.cancel_button.click()
+    assert not window.busy and not window.progress.isVisible()
+    with qtbot.assertNotEmitted(window.loader.finished, wait=3000):
+        pass  # the worker finishes, its result is dropped
+    assert window.case is None
+
+
+def test_form_is_generated_from_the_field_table(window) -> None:
+    from cned_viewer.core.clinical import CLINICAL_FIELDS, IMAGE_FIELDS
+
+    form = window.clinical_form
+    assert set(form.inputs) == {s.name for s in CLINICAL_FIELDS}
+    assert set(form.override_edits) == {s.name for s in IMAGE_FIELDS}
+    differentiation = form.inputs["differentiation"]
+    assert differentiation.itemText(0) == "unknown"
+    assert [differentiation.itemData(i) for i in range(1, differentiation.count())] == ["well", "moderate", "poor"]
