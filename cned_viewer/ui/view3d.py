@@ -145,13 +145,17 @@ class View3D(QWidget):
             self._show_static()
 
     # picking ----------------------------------------------------------------------------
-    def _on_press(self, interactor, _event: str) -> None:
-        self._press = interactor.GetEventPosition()
+    def _event_position(self) -> tuple[int, int]:
+        """Where the last mouse event happened, in VTK display pixels (origin bottom-left)."""
+        return tuple(self.plotter.iren.interactor.GetEventPosition())  # type: ignore[return-value]
 
-    def _on_release(self, interactor, _event: str) -> None:
+    def _on_press(self, *_) -> None:
+        self._press = self._event_position()
+
+    def _on_release(self, *_) -> None:
         if self._press is None:
             return
-        x, y = interactor.GetEventPosition()
+        x, y = self._event_position()
         moved = max(abs(x - self._press[0]), abs(y - self._press[1]))
         self._press = None
         if moved <= CLICK_TOLERANCE_PX:

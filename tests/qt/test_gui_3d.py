@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.scores import build_inputs, evaluate_all
@@ -103,11 +103,16 @@ def test_ircad_case_end_to_end(qtbot, gui_window, shared_data, wait_ready) -> No
     assert np.mean(np.any(shown != hidden, axis=2)) > 0.001, "hiding the tumours did not change the 3D picture"
     window.view3d.visibility_boxes["tumour"].setChecked(True)
 
-    point = window.view3d.scene.lesion_display_point(lesion_id)
-    assert point is not None
+    window.view3d.set_camera("anterior")
+    x, y = window.view3d.scene.lesion_display_point(lesion_id)
     window.lesion_table.clearSelection()
-    picked = window.view3d.pick_at(*point)
-    assert picked is not None and window.lesion_table.selected_lesion() == picked
+    canvas = window.view3d.canvas  # a real click: Qt mouse event -> VTK interactor -> picker -> lesion id
+    ratio = canvas.devicePixelRatioF()
+    click = QPoint(int(round(x / ratio)), int(round(canvas.height() - 1 - y / ratio)))
+    with qtbot.waitSignal(window.view3d.lesion_picked, timeout=5000) as picked:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=click)
+    assert picked.args[0] in {l.id for l in expected.lesions}
+    assert window.lesion_table.selected_lesion() == picked.args[0]
 
     assert image_stall < MAX_STALL_MS and labels_stall < MAX_STALL_MS, (
         f"event loop stalled {image_stall:.0f} ms while loading the image, {labels_stall:.0f} ms while loading labels")

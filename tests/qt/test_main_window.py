@@ -94,6 +94,17 @@ def test_click_sets_the_crosshair_in_every_view(qtbot, demo_window) -> None:
     assert demo_window.views["coronal"].crosshair == voxel
 
 
+def test_cursor_readout_names_position_hu_and_label(qtbot, demo_window) -> None:
+    axial = demo_window.views["axial"]
+    lesion = demo_window.measurements.lesions[0]
+    voxel = tuple(int(v) for v in np.rint(demo_window.case.image.geometry.patient_to_index(lesion.centroid_mm)))
+    demo_window.set_point(voxel)
+    point = axial.widget_point_of(voxel).toPoint()
+    with qtbot.waitSignal(axial.cursor_text) as shown:
+        qtbot.mouseMove(axial, point)
+    assert "HU" in shown.args[0] and "Tumour" in shown.args[0] and " mm" in shown.args[0]
+
+
 def test_wheel_moves_one_slice_and_right_drag_sets_the_window(qtbot, demo_window) -> None:
     from PySide6.QtGui import QWheelEvent
 
