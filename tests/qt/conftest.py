@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
@@ -32,15 +33,29 @@ def no_message_boxes(monkeypatch) -> list[str]:
     return shown
 
 
+def _dispose(main) -> None:
+    """Close and delete a window now, on the GUI thread.
+
+    Left to the cyclic garbage collector, its VTK and Qt objects could be finalised later on
+    whichever thread happens to allocate (a worker), which crashes Qt.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    main.close()
+    main.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+
+
 @pytest.fixture
 def window(qtbot, no_message_boxes):
     """The main window with the 3D view as an offscreen picture (runs without X)."""
     from cned_viewer.ui.main_window import MainWindow
 
     main = MainWindow(interactive_3d=False)
-    qtbot.addWidget(main)
     main.show()
-    return main
+    yield main
+    _dispose(main)
 
 
 @pytest.fixture
@@ -53,11 +68,11 @@ def gui_window(qtbot, no_message_boxes):
     from cned_viewer.ui.main_window import MainWindow
 
     main = MainWindow(interactive_3d=True)
-    qtbot.addWidget(main)
     main.resize(1440, 900)
     main.show()
     qtbot.waitExposed(main)
-    return main
+    yield main
+    _dispose(main)
 
 
 @pytest.fixture
