@@ -6,6 +6,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from cned_viewer.ui.main_thread_gc import MainThreadCollector
 from cned_viewer.ui.main_window import MainWindow
 
 
@@ -13,6 +14,7 @@ def run_app(demo: bool = False, image: str | None = None, labels: str | None = N
     """Open the main window on the demo case or on ``image`` (+ ``labels``); returns the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CNED Viewer")
+    collector = MainThreadCollector(app)  # noqa: F841 - lives as long as the application
     window = MainWindow()
     window.show()
     if image:

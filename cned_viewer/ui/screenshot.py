@@ -26,17 +26,37 @@ def window_screenshot(image: str, labels: str | None, out: str | os.PathLike, si
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         prefer_egl_without_display()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from cned_viewer.ui.main_thread_gc import MainThreadCollector
     from cned_viewer.ui.main_window import MainWindow
 
+    collector = MainThreadCollector(app)
     window = MainWindow()
+    try:
+        _open_and_wait(window, image, labels, size)
+        if lesion is not None:
+            window.select_lesion(lesion)
+        app.processEvents()
+        target = Path(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(target)):
+            raise UserError(f"cannot write {target}")
+    finally:
+        window.close()
+        collector.stop()
+    return target
+
+
+def _open_and_wait(window, image: str, labels: str | None, size: tuple[int, int]) -> None:
+    """Show the window, open the case and wait for every worker; UserError with the first failure."""
     window.resize(*size)
     window.show()
     errors: list[str] = []
     loop = QEventLoop()
     window.meshes_ready.connect(lambda *_: loop.quit())
-    for runner in (window.loader, window.measurer, window.mesher):
+    for runner in (window.scanner, window.loader, window.measurer, window.mesher):
         runner.failed.connect(lambda message: (errors.append(message), loop.quit()))
     window._show_error = lambda message: None  # noqa: SLF001 - no modal box in batch mode; errors collected above
+    window.loader.finished.connect(lambda case: loop.quit() if case.labels is None else None)
     if image == "demo":
         window.open_demo()
     else:
@@ -44,17 +64,6 @@ def window_screenshot(image: str, labels: str | None, out: str | os.PathLike, si
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     loop.exec()
     if errors:
-        window.close()
         raise UserError(errors[0])
-    if window.meshes is None and (window.case is None or window.case.labels is not None):
-        window.close()
+    if window.busy:
         raise UserError("the case did not finish loading in time")
-    if lesion is not None:
-        window.select_lesion(lesion)
-    app.processEvents()
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(target)):
-        raise UserError(f"cannot write {target}")
-    window.close()
-    return target

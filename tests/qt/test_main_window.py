@@ -192,3 +192,18 @@ def test_form_is_generated_from_the_field_table(window) -> None:
     differentiation = form.inputs["differentiation"]
     assert differentiation.itemText(0) == "unknown"
     assert [differentiation.itemData(i) for i in range(1, differentiation.count())] == ["well", "moderate", "poor"]
+
+
+def test_screenshot_command_renders_the_main_window(qapp, tmp_path) -> None:
+    import gc
+
+    from cned_viewer.cli import main
+
+    out = tmp_path / "main.png"
+    assert main(["screenshot", "demo", "-o", str(out), "--size", "1100x700"]) == 0
+    gc.collect()
+    from PySide6.QtGui import QImage
+
+    picture = QImage(str(out))
+    assert (picture.width(), picture.height()) == (1100, 700)
+    assert gc.isenabled()
