@@ -15,26 +15,16 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFileDialog,
     QGridLayout,
-    QHeaderView,
     QInputDialog,
-    QLabel,
-    QListWidget,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSlider,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
-    QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -54,13 +44,16 @@ from cned_viewer.mesh.case_meshes import CaseMeshes, build_case_meshes
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
 from cned_viewer.scores import build_inputs, evaluate_all
 from cned_viewer.scores.inputs import measured_items
+from cned_viewer.ui.case_info import CaseInfo
 from cned_viewer.ui.clinical_form import ClinicalForm
+from cned_viewer.ui.display_toolbar import DisplayToolbar
 from cned_viewer.ui.lesion_table import LesionTable
 from cned_viewer.ui.recent_cases import RecentCase, RecentCases
 from cned_viewer.ui.score_panel import ScorePanel
 from cned_viewer.ui.series_dialog import SeriesDialog
 from cned_viewer.ui.slice_view import SliceView
 from cned_viewer.ui.view3d import View3D
+from cned_viewer.ui.view_state import capture_view_state, restore_view_state
 from cned_viewer.ui.workers import BackgroundRunner
 
 IMAGE_FILTER = "Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd);;All files (*)"
@@ -110,14 +103,9 @@ class MainWindow(QMainWindow):
         self.lesion_table = LesionTable()
         self.clinical_form = ClinicalForm()
         self.score_panel = ScorePanel()
-        self.volumes_table = QTableWidget(0, 2)
-        self.volumes_table.setHorizontalHeaderLabels(["Structure", "Volume (mL)"])
-        self.volumes_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.volumes_table.verticalHeader().setVisible(False)
-        self.notices = QListWidget()
-        self.notices.setWordWrap(True)
-        self.case_label = QLabel("No case open. File > Open demo case, or open a DICOM folder or image (or drop it here).")
-        self.case_label.setWordWrap(True)
+        self.case_info = CaseInfo()
+        self.volumes_table = self.case_info.volumes_table
+        self.display_toolbar = DisplayToolbar(self)
         self._connect_views()
         self._build_layout()
         self._build_menus()
@@ -133,6 +121,9 @@ class MainWindow(QMainWindow):
         self.lesion_table.lesion_selected.connect(self.select_lesion)
         self.view3d.lesion_picked.connect(self.select_lesion)
         self.clinical_form.clinical_changed.connect(self._clinical_changed)
+        self.display_toolbar.window_chosen.connect(self.set_window)
+        self.display_toolbar.opacity_chosen.connect(lambda opacity: self._set_overlay(opacity=opacity))
+        self.display_toolbar.outline_chosen.connect(lambda outline: self._set_overlay(outline=outline))
 
     def _build_layout(self) -> None:
         grid = QWidget()
@@ -149,14 +140,7 @@ class MainWindow(QMainWindow):
         tabs = QTabWidget()
         tabs.addTab(self.lesion_table, "Lesions")
         tabs.addTab(self.clinical_form, "Clinical")
-        info = QWidget()
-        info_layout = QVBoxLayout(info)
-        info_layout.addWidget(self.case_label)
-        info_layout.addWidget(QLabel("<b>Volumes</b> (voxel count x voxel volume)"))
-        info_layout.addWidget(self.volumes_table)
-        info_layout.addWidget(QLabel("<b>Notices</b>"))
-        info_layout.addWidget(self.notices)
-        tabs.addTab(info, "Case")
+        tabs.addTab(self.case_info, "Case")
         self.side_tabs = tabs
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.score_panel)
@@ -169,28 +153,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([900, 540])
         self.setCentralWidget(splitter)
-        self.addToolBar(self._overlay_toolbar())
-
-    def _overlay_toolbar(self) -> QToolBar:
-        bar = QToolBar("Display")
-        bar.setObjectName("display_toolbar")
-        bar.addWidget(QLabel(" Window: "))
-        self.preset_box = QComboBox()
-        self.preset_box.addItems(list(WINDOW_PRESETS))
-        self.preset_box.setCurrentText("abdomen")
-        self.preset_box.currentTextChanged.connect(lambda name: self.set_window(*WINDOW_PRESETS[name]))
-        bar.addWidget(self.preset_box)
-        bar.addWidget(QLabel("  Label opacity: "))
-        self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
-        self.opacity_slider.setRange(0, 100)
-        self.opacity_slider.setValue(40)
-        self.opacity_slider.setMaximumWidth(140)
-        self.opacity_slider.valueChanged.connect(lambda v: self._set_overlay(opacity=v / 100.0))
-        bar.addWidget(self.opacity_slider)
-        self.outline_box = QCheckBox("Outline")
-        self.outline_box.toggled.connect(lambda on: self._set_overlay(outline=on))
-        bar.addWidget(self.outline_box)
-        return bar
+        self.addToolBar(self.display_toolbar)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -208,8 +171,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu("&View")
         for number, (name, (width, level)) in enumerate(WINDOW_PRESETS.items(), start=1):
-            self._action(view_menu, f"Window: {name} (W {width:g} / L {level:g})", lambda n=name: self.preset_box.setCurrentText(n), f"Ctrl+{number}")
-        self._action(view_menu, "Toggle label outlines", self.outline_box.toggle, "Ctrl+O")
+            self._action(view_menu, f"Window: {name} (W {width:g} / L {level:g})", lambda n=name: self.display_toolbar.preset_box.setCurrentText(n), f"Ctrl+{number}")
+        self._action(view_menu, "Toggle label outlines", self.display_toolbar.outline_box.toggle, "Ctrl+O")
         self._action(view_menu, "Reset zoom", lambda: [v.reset_zoom() for v in self.views.values()], "Ctrl+0")
         camera_menu = view_menu.addMenu("3D camera")
         for preset in ("anterior", "posterior", "left", "right", "superior"):
@@ -416,39 +379,8 @@ class MainWindow(QMainWindow):
         self.saver.submit(lambda: save_bundle(case, folder, state))
 
     def view_state(self) -> dict[str, Any]:
-        """What the user looked at: slices, crosshair, window, overlay, 3D settings, selected lesion."""
-        axial = self.views["axial"]
-        scene = self.view3d.scene
-        return {
-            "slices": {name: view.index for name, view in self.views.items()},
-            "crosshair": None if axial.crosshair is None else list(axial.crosshair),
-            "window": list(axial.window),
-            "overlay_opacity": axial.opacity,
-            "outline": axial.outline,
-            "camera": scene.camera_preset,
-            "structures": {key: {"visible": s.visible, "opacity": s.opacity} for key, s in scene.states.items()},
-            "selected_lesion": self.lesion_table.selected_lesion(),
-        }
-
-    def apply_view_state(self, state: dict[str, Any]) -> None:
-        if not state:
-            return
-        if state.get("window"):
-            self.set_window(*state["window"])
-        self._set_overlay(state.get("overlay_opacity"), state.get("outline"))
-        for name, index in (state.get("slices") or {}).items():
-            if name in self.views:
-                self.views[name].set_index(int(index))
-        if state.get("crosshair"):
-            for view in self.views.values():
-                view.crosshair = tuple(state["crosshair"])
-                view.update()
-        for key, settings in (state.get("structures") or {}).items():
-            if key in self.view3d.scene.states:
-                self.view3d.opacity_sliders[key].setValue(int(round(settings.get("opacity", 1.0) * 100)))
-                self.view3d.set_visible(key, bool(settings.get("visible", True)))
-        if state.get("camera"):
-            self.view3d.set_camera(state["camera"])
+        """What the user is looking at (saved in the bundle)."""
+        return capture_view_state(self.views, self.view3d, self.lesion_table.selected_lesion())
 
     # showing results ------------------------------------------------------------------
     def _show_case(self, case: Case) -> None:
@@ -465,10 +397,7 @@ class MainWindow(QMainWindow):
         self.lesion_table.set_lesions(())
         self.clinical_form.set_clinical(case.clinical)
         self.clinical_form.set_measured({})
-        self._fill_volumes({})
-        self.notices.clear()
-        self.notices.addItems(case.warnings or ["(none)"])
-        self._describe_case(case)
+        self.case_info.show_case(case)
         if self._pending_recent is not None:
             self.recent.add(self._pending_recent)
         self._update_scores()
@@ -478,22 +407,13 @@ class MainWindow(QMainWindow):
         self._stage(1, "the tumour burden")
         self.measurer.submit(lambda: measure(case))
 
-    def _describe_case(self, case: Case) -> None:
-        meta = case.metadata
-        shape = " x ".join(str(v) for v in case.image.geometry.size_xyz)
-        spacing = " x ".join(f"{v:.3g}" for v in case.image.geometry.spacing_xyz_mm)
-        self.case_label.setText(
-            f"<b>{meta.get('PatientName') or meta.get('source', 'demo case')}</b><br>{meta.get('StudyDescription', '')}<br>"
-            f"{shape} voxels, {spacing} mm<br>Labels: {case.labels.source if case.labels is not None else 'none (File > Open labels)'}"
-        )
-
     def _show_measurements(self, measurements: Measurements) -> None:
         case = self.case
         if case is None or case.labels is None:
             return
         self.measurements = measurements
         self.lesion_table.set_lesions(measurements.lesions)
-        self._fill_volumes(measurements.volumes_ml)
+        self.case_info.show_volumes(measurements.volumes_ml, {lab.key: lab.name for lab in case.labels.table.labels})
         self.clinical_form.set_measured(measured_items(measurements.to_json()))
         self._update_scores()
         self.measurements_ready.emit(measurements)
@@ -504,7 +424,7 @@ class MainWindow(QMainWindow):
     def _show_meshes(self, meshes: CaseMeshes) -> None:
         self.meshes = meshes
         self.view3d.set_meshes(meshes)
-        self.apply_view_state(self._pending_view_state)
+        restore_view_state(self._pending_view_state, self.views, self.view3d, self.display_toolbar)
         selected = self._pending_view_state.get("selected_lesion")
         self._pending_view_state = {}
         if selected:
@@ -524,16 +444,6 @@ class MainWindow(QMainWindow):
         self.score_results = evaluate_all(build_inputs(clinical, measured))
         self.score_panel.show_results(self.score_results, self.measurements)
         self.scores_ready.emit(self.score_results)
-
-    def _fill_volumes(self, volumes: dict[str, float]) -> None:
-        """Label volumes by key (from the measurement worker: never counted on the GUI thread)."""
-        self.volumes_table.setRowCount(len(volumes))
-        names = {lab.key: lab.name for lab in self.case.labels.table.labels} if self.case and self.case.labels else {}
-        for row, (key, value) in enumerate(volumes.items()):
-            self.volumes_table.setItem(row, 0, QTableWidgetItem(names.get(key, key)))
-            item = QTableWidgetItem(f"{value:.1f}")
-            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.volumes_table.setItem(row, 1, item)
 
     def _show_error(self, message: str) -> None:
         self._stage_done("Could not finish: see the message.")
@@ -570,7 +480,7 @@ class MainWindow(QMainWindow):
             view.set_overlay(opacity, outline)
 
     def toggle_outline(self) -> None:
-        self.outline_box.toggle()
+        self.display_toolbar.outline_box.toggle()
 
     def show_controls(self) -> None:
         QMessageBox.information(

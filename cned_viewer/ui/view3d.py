@@ -111,6 +111,10 @@ class View3D(QWidget):
         self.scene.set_opacity(key, opacity)
         self._show_static()
 
+    @staticmethod
+    def scene_presets() -> tuple[str, ...]:
+        return tuple(CAMERA_PRESETS)
+
     def set_camera(self, preset: str) -> None:
         if self.camera_box.currentText() != preset:
             self.camera_box.setCurrentText(preset)
