@@ -14,14 +14,15 @@ LESION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _distance(value: float | None, contact: bool) -> tuple[Any, str]:
+    """Sorted by distance; shown as ``CONTACT 0.6`` or ``12.3`` (mm), ``-`` without that vessel."""
     if value is None:
-        return float("inf"), "no vessel"
-    return value, f"{'contact' if contact else 'no'} ({value:.1f} mm)"
+        return float("inf"), "-"
+    return value, f"CONTACT {value:.1f}" if contact else f"{value:.1f}"
 
 
 def _segments(lesion: Lesion) -> tuple[Any, str]:
     if lesion.segments is None:
-        return 0, "no segment map"
+        return 0, "-"
     return len(lesion.segments), ", ".join(str(s) for s in lesion.segments) or "none"
 
 
@@ -32,8 +33,15 @@ COLUMNS: dict[str, Callable[[Lesion], tuple[Any, str]]] = {
     "Feret (mm)": lambda l: (l.feret_diameter_mm, f"{l.feret_diameter_mm:.1f}"),
     "Axial (mm)": lambda l: (l.axial_diameter_mm, f"{l.axial_diameter_mm:.1f}"),
     "Segments": _segments,
-    "Portal vein": lambda l: _distance(l.portal_vein_distance_mm, l.portal_vein_contact),
-    "Hepatic veins": lambda l: _distance(l.hepatic_vein_distance_mm, l.hepatic_vein_contact),
+    "Portal v. (mm)": lambda l: _distance(l.portal_vein_distance_mm, l.portal_vein_contact),
+    "Hepatic v. (mm)": lambda l: _distance(l.hepatic_vein_distance_mm, l.hepatic_vein_contact),
+}
+HEADER_TIPS = {
+    "Feret (mm)": "largest 3D diameter",
+    "Axial (mm)": "largest axial in-plane (RECIST-style) diameter",
+    "Segments": "Couinaud segments touched ('-': no segment map)",
+    "Portal v. (mm)": "minimum distance to the portal vein; CONTACT when no parenchyma separates them ('-': no portal vein label)",
+    "Hepatic v. (mm)": "minimum distance to the hepatic veins / IVC; CONTACT when no parenchyma separates them",
 }
 
 
@@ -57,6 +65,8 @@ class LesionTable(QTableWidget):
         super().__init__(0, len(COLUMNS), parent)
         self.lesions: tuple[Lesion, ...] = ()
         self.setHorizontalHeaderLabels(list(COLUMNS))
+        for column, heading in enumerate(COLUMNS):
+            self.horizontalHeaderItem(column).setToolTip(HEADER_TIPS.get(heading, ""))
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().setVisible(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -407,6 +407,21 @@ class MainWindow(QMainWindow):
         self._stage(1, "the tumour burden")
         self.measurer.submit(lambda: measure(case))
 
+    def refresh_labels(self) -> None:
+        """The open case's label array changed (an editor, a plugin): redraw, re-measure, re-mesh.
+
+        Slices redraw at once; measurements, scores and the 3D model follow from the workers
+        (a newer request drops the results of an older one).
+        """
+        case = self.case
+        if case is None or case.labels is None:
+            return
+        for view in self.views.values():
+            view.refresh()
+        self._stage(1, "the tumour burden")
+        self.mesher.cancel()
+        self.measurer.submit(lambda: measure(case))
+
     def _show_measurements(self, measurements: Measurements) -> None:
         case = self.case
         if case is None or case.labels is None:

@@ -207,3 +207,20 @@ def test_screenshot_command_renders_the_main_window(qapp, tmp_path) -> None:
     picture = QImage(str(out))
     assert (picture.width(), picture.height()) == (1100, 700)
     assert gc.isenabled()
+
+
+def test_label_changes_update_lesions_scores_and_3d(qtbot, demo_window, wait_ready) -> None:
+    from cned_viewer.core.labels import LIVER_PARENCHYMA, TUMOUR
+
+    smallest = min(demo_window.measurements.lesions, key=lambda l: l.volume_ml)
+    count = demo_window.measurements.lesion_count
+    z0, y0, x0, z1, y1, x1 = smallest.bbox
+    box = demo_window.case.labels.array[z0:z1 + 1, y0:y1 + 1, x0:x1 + 1]
+    box[box == TUMOUR] = LIVER_PARENCHYMA  # erase the smallest lesion, as an editor would
+    demo_window.refresh_labels()
+    wait_ready(demo_window)
+    assert demo_window.lesion_table.rowCount() == count - 1
+    item = next(i for r in demo_window.score_results if r.score_id == "cned" for i in r.items if i.key == "lesion_count")
+    assert item.inputs[0].value == count - 1
+    tumour_cells = demo_window.meshes.surfaces["tumour"].GetNumberOfCells()
+    assert tumour_cells > 0 and demo_window.view3d.scene.meshes["tumour"].n_cells == tumour_cells
