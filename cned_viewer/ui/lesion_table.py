@@ -14,10 +14,10 @@ LESION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _distance(value: float | None, contact: bool) -> tuple[Any, str]:
-    """Sorted by distance; shown as ``CONTACT 0.6`` or ``12.3`` (mm), ``-`` without that vessel."""
+    """Sorted by distance; shown as ``contact 0.6`` or ``12.3`` (mm), ``-`` without that vessel."""
     if value is None:
         return float("inf"), "-"
-    return value, f"CONTACT {value:.1f}" if contact else f"{value:.1f}"
+    return value, f"contact {value:.1f}" if contact else f"{value:.1f}"
 
 
 def _segments(lesion: Lesion) -> tuple[Any, str]:
@@ -29,19 +29,20 @@ def _segments(lesion: Lesion) -> tuple[Any, str]:
 #: Column heading -> (sort key, shown text) of a lesion.
 COLUMNS: dict[str, Callable[[Lesion], tuple[Any, str]]] = {
     "Lesion": lambda l: (l.id, str(l.id)),
-    "Volume (mL)": lambda l: (l.volume_ml, f"{l.volume_ml:.2f}"),
-    "Feret (mm)": lambda l: (l.feret_diameter_mm, f"{l.feret_diameter_mm:.1f}"),
-    "Axial (mm)": lambda l: (l.axial_diameter_mm, f"{l.axial_diameter_mm:.1f}"),
-    "Segments": _segments,
-    "Portal v. (mm)": lambda l: _distance(l.portal_vein_distance_mm, l.portal_vein_contact),
-    "Hepatic v. (mm)": lambda l: _distance(l.hepatic_vein_distance_mm, l.hepatic_vein_contact),
+    "Vol. (mL)": lambda l: (l.volume_ml, f"{l.volume_ml:.2f}"),
+    "Feret": lambda l: (l.feret_diameter_mm, f"{l.feret_diameter_mm:.1f}"),
+    "Axial": lambda l: (l.axial_diameter_mm, f"{l.axial_diameter_mm:.1f}"),
+    "Segm.": _segments,
+    "PV (mm)": lambda l: _distance(l.portal_vein_distance_mm, l.portal_vein_contact),
+    "HV (mm)": lambda l: _distance(l.hepatic_vein_distance_mm, l.hepatic_vein_contact),
 }
 HEADER_TIPS = {
-    "Feret (mm)": "largest 3D diameter",
-    "Axial (mm)": "largest axial in-plane (RECIST-style) diameter",
-    "Segments": "Couinaud segments touched ('-': no segment map)",
-    "Portal v. (mm)": "minimum distance to the portal vein; CONTACT when no parenchyma separates them ('-': no portal vein label)",
-    "Hepatic v. (mm)": "minimum distance to the hepatic veins / IVC; CONTACT when no parenchyma separates them",
+    "Vol. (mL)": "lesion volume: voxel count x voxel volume",
+    "Feret": "largest 3D (Feret) diameter, mm",
+    "Axial": "largest axial in-plane (RECIST-style) diameter, mm",
+    "Segm.": "Couinaud segments touched ('-': no segment map)",
+    "PV (mm)": "minimum distance to the portal vein; 'contact' when no parenchyma separates them ('-': no portal vein label)",
+    "HV (mm)": "minimum distance to the hepatic veins / IVC; 'contact' when no parenchyma separates them",
 }
 
 
