@@ -1,0 +1,45 @@
+"""BackgroundRunner: newest request wins, errors become messages, cancel drops results."""
+
+from __future__ import annotations
+
+import threading
+
+from cned_viewer.errors import UserError
+from cned_viewer.ui.workers import BackgroundRunner
+
+
+def test_newest_request_wins(qtbot) -> None:
+    runner = BackgroundRunner()
+    gate = threading.Event()
+    results: list[object] = []
+    runner.finished.connect(results.append)
+    runner.submit(lambda: (gate.wait(10), "old")[1])
+    with qtbot.waitSignal(runner.finished, timeout=10_000):
+        runner.submit(lambda: "new")
+    with qtbot.assertNotEmitted(runner.finished, wait=300):
+        gate.set()  # the old job ends now; its result must not arrive
+    assert results == ["new"] and not runner.busy
+
+
+def test_errors_become_messages(qtbot) -> None:
+    runner = BackgroundRunner()
+
+    def broken() -> None:
+        raise UserError("the file is damaged; open another")
+
+    with qtbot.waitSignal(runner.failed) as failed:
+        runner.submit(broken)
+    assert failed.args == ["the file is damaged; open another"]
+    with qtbot.waitSignal(runner.failed) as failed:
+        runner.submit(lambda: 1 / 0)
+    assert failed.args[0].startswith("internal error: ZeroDivisionError")
+
+
+def test_cancel_drops_the_result(qtbot) -> None:
+    runner = BackgroundRunner()
+    gate = threading.Event()
+    runner.submit(lambda: gate.wait(10))
+    runner.cancel()
+    assert not runner.busy
+    with qtbot.assertNotEmitted(runner.finished, wait=300):
+        gate.set()
