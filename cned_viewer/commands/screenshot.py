@@ -10,21 +10,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
-
+from cned_viewer.commands.common import add_case_arguments, case_from_args
 from cned_viewer.core.case import Case
 from cned_viewer.errors import UserError
-from cned_viewer.io.case_loader import load_case
-from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
+from cned_viewer.measure import measure
+from cned_viewer.render.case_pictures import axial_picture, model_pictures
+from cned_viewer.render.png import write_png
 
 VIEWS = ("main", "3d", "axial")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("screenshot", help="render a case (or 'demo') to a PNG and exit")
-    parser.add_argument("image", metavar="IMAGE", help="DICOM folder, image file, or the word 'demo'")
-    parser.add_argument("--labels", metavar="LABELS", help="label map: NIfTI/NRRD/MHA or DICOM-SEG")
-    parser.add_argument("--label-map", metavar="NAME|FILE", help=f"label value mapping: {', '.join(BUILTIN_MAPPINGS)} or a JSON file")
+    add_case_arguments(parser)
     parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help="where to write the PNG")
     parser.add_argument("--view", choices=VIEWS, default="main", help="main window (default), 3D model only, or the axial slice")
     parser.add_argument("--size", default="1440x900", metavar="WxH", help="picture size in pixels (default 1440x900)")
@@ -41,14 +39,6 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def _case(args: argparse.Namespace) -> Case:
-    if args.image == "demo":
-        from cned_viewer.demo.phantom import make_demo_case
-
-        return make_demo_case()
-    return load_case(args.image, args.labels, args.label_map)
-
-
 def run(args: argparse.Namespace) -> int:
     size = _size(args.size)
     output = Path(args.output)
@@ -59,37 +49,19 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("--label-map applies to --view 3d and axial; for the main window use the app mapping")
         written = window_screenshot(args.image, args.labels, output, size)
     else:
-        case = _case(args)
+        case = case_from_args(args)
         written = render_3d(case, output, size) if args.view == "3d" else render_axial(case, output)
     print(written)
     return 0
 
 
 def render_3d(case: Case, output: Path, size: tuple[int, int]) -> Path:
-    from cned_viewer.measure import measure
-    from cned_viewer.mesh.case_meshes import build_case_meshes
-    from cned_viewer.render.png import write_png
-    from cned_viewer.render.snapshot import render_scene_offscreen
-
     if case.labels is None:
         raise UserError("the 3D view needs a label map; give --labels")
-    meshes = build_case_meshes(case.labels, measure(case).lesions)
-    return write_png(render_scene_offscreen(meshes, size), output)
+    (picture,) = model_pictures(case, measure(case).lesions, ["anterior"], size)
+    return write_png(picture, output)
 
 
 def render_axial(case: Case, output: Path) -> Path:
-    from cned_viewer.measure import measure
-    from cned_viewer.render.png import physical_aspect, write_png
-    from cned_viewer.render.slice_compositor import WINDOW_PRESETS, composite, extract_slice
-
-    index = case.image.array.shape[0] // 2
-    table = None
-    if case.labels is not None:
-        table = case.labels.table
-        lesions = measure(case).lesions
-        if lesions:
-            index = int(np.rint(case.image.geometry.patient_to_index(lesions[0].centroid_mm)[0]))
-    labels = None if case.labels is None else case.labels.array
-    plane = extract_slice("axial", index, case.image.array, labels, case.image.geometry)
-    rgb = composite(plane, *WINDOW_PRESETS["abdomen"], table)
-    return write_png(physical_aspect(rgb, plane.pixel_width_mm, plane.pixel_height_mm), output)
+    lesions = measure(case).lesions if case.labels is not None else []
+    return write_png(axial_picture(case, lesions)[0], output)
