@@ -9,6 +9,7 @@ from cned_viewer.plugins.contracts import (
     ENTRY_POINT_GROUP, CancelCheck, Cancelled, Exporter, ImportedLabels, Importer, Plugin, Progress,
     ReportSection, ReportSectionData, Seed, SegmentationRequest, SegmentationResult, Segmenter,
 )
+from cned_viewer.plugins.discovery import installed_version
 from cned_viewer.plugins.errors import PluginError
 from cned_viewer.plugins.jobs import BackgroundJob
 from cned_viewer.plugins.manager import PluginManager, PluginRecord
@@ -16,6 +17,7 @@ from cned_viewer.plugins.results import apply_step, plan_edit, result_problems, 
 from cned_viewer.plugins.settings import PluginSettings
 
 __all__ = [
+    "installed_version",
     "ENTRY_POINT_GROUP", "BackgroundJob", "CancelCheck", "Cancelled", "Exporter", "ImportedLabels", "Importer",
     "Plugin", "PluginError", "PluginManager", "PluginRecord", "PluginSettings", "Progress", "ReportSection",
     "ReportSectionData", "Seed", "SegmentationRequest", "SegmentationResult", "Segmenter", "apply_step",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import metadata
 from importlib.metadata import EntryPoint, entry_points
 
 from cned_viewer.plugins.contracts import ENTRY_POINT_GROUP, Plugin
@@ -16,6 +17,14 @@ def distribution_version(entry_point: EntryPoint) -> str:
     """The installed package version behind ``entry_point`` ('' when unknown)."""
     dist = getattr(entry_point, "dist", None)
     return str(dist.version) if dist is not None else ""
+
+
+def installed_version(distribution: str) -> str:
+    """The installed version of a plugin's own package, or ``0.0.0+source`` when run from a checkout."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "0.0.0+source"
 
 
 def load_plugin(entry_point: EntryPoint) -> Plugin:
