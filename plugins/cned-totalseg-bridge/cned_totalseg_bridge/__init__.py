@@ -1,6 +1,5 @@
 """CNED Viewer plugin: TotalSegmentator output -> the app's label table and Couinaud segment map."""
 
-
 from cned_totalseg_bridge.contributions import FolderImporter, MultiLabelImporter, TotalSegmentatorSegmenter
 from cned_totalseg_bridge.importer import import_output
 from cned_totalseg_bridge.runner import command_path
