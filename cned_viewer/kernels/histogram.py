@@ -1,13 +1,16 @@
 """Voxel count and bounding box of every label value in one pass over the label array.
 
-The pass walks each row as runs of equal values. The row is read as aligned 64-bit words
-(bytes before the first and after the last whole word of a row one by one, so any row length
-works): a word of eight voxels equal to the current run's value (all background outside the
-body, all parenchyma inside the liver) just extends the run, eight such words are tested at once,
-and in a word where the value changes the changes are found with a trailing-zero count, not byte
-by byte. A run is accounted once (count and z/y/x extent), not voxel by voxel, so the pass runs
-near memory speed. Slices are split in chunks, each with its own accumulators, merged at the
-end; chunks run in parallel on large arrays, serially on small ones.
+The array is read as one stream of voxels in raster order, not row by row: a run of equal
+values may cross row and slice ends (the count does not care, and its box is worked out from its
+first and last voxel, see :func:`_flush`), so there is no per-row set-up and no unaligned row
+head or tail. The stream is read as aligned 64-bit words: eight words (64 voxels) equal to the
+current run's value (all background outside the body, all parenchyma inside the liver) are
+tested at once and skipped; in a block that is not uniform each word is compared whole, and in a
+word where the value changes the changes are found with a trailing-zero count, not byte by byte.
+A run is accounted once (count and z/y/x extent), not voxel by voxel, so the pass runs near
+memory speed. Large arrays are cut into contiguous chunks of the stream (word-aligned), each
+with its own accumulators, run in parallel and merged; below ``PARALLEL_FROM_VOXELS`` the
+pass is serial (a parallel region on a loaded 2-core machine waits for its slowest thread).
 """
 
 from __future__ import annotations
@@ -15,81 +18,102 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from cned_viewer.kernels._jit import EIGHT_EQUAL, SERIAL_BELOW_VOXELS, first_set_byte, kernel
+from cned_viewer.kernels._jit import EIGHT_EQUAL, first_set_byte, kernel
 
 _CHUNKS = 16
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
+#: Serial below this many voxels: one serial pass over a cropped abdomen (~14 M voxels) takes a
+#: few ms, less than a parallel region costs when the other core is busy.
+PARALLEL_FROM_VOXELS = 40_000_000
 
 
 @kernel()
-def _flush(c, z, y, v, a, b, acc):
-    """Account the run ``[a, b)`` of value ``v`` in row ``(z, y)`` to chunk ``c`` (acc: count, -z0, z1, -y0, y1, -x0, x1)."""
+def _flush(c, v, a, b, plane, nx, ny, inv_plane, inv_nx, acc):
+    """Account the run ``[a, b)`` (flat indices) of value ``v`` to chunk ``c``.
+
+    ``acc[c, v]``: count, -z0, z1, -y0, y1, -x0, x1 (inclusive). The index of the first and the
+    last voxel are split into z, y, x with a multiply by the reciprocal (exact here: the offset of
+    half a voxel is far above the rounding error for any array below 2^31 voxels). A run that
+    crosses a row end covers every x of the array (the tail of one row, the head of the next),
+    one that crosses a slice end also every y.
+    """
+    last = b - 1
+    za = np.int64((a + 0.5) * inv_plane)
+    zb = np.int64((last + 0.5) * inv_plane)
+    ra = a - za * plane
+    rb = last - zb * plane
+    ya = np.int64((ra + 0.5) * inv_nx)
+    yb = np.int64((rb + 0.5) * inv_nx)
+    xa = ra - ya * nx
+    xb = rb - yb * nx
+    if za != zb:
+        ya, yb, xa, xb = 0, ny - 1, 0, nx - 1
+    elif ya != yb:
+        xa, xb = 0, nx - 1
     acc[c, v, 0] += b - a
-    acc[c, v, 1] = max(acc[c, v, 1], -z)
-    acc[c, v, 2] = max(acc[c, v, 2], z)
-    acc[c, v, 3] = max(acc[c, v, 3], -y)
-    acc[c, v, 4] = max(acc[c, v, 4], y)
-    acc[c, v, 5] = max(acc[c, v, 5], -a)
-    acc[c, v, 6] = max(acc[c, v, 6], b - 1)
+    acc[c, v, 1] = max(acc[c, v, 1], -za)
+    acc[c, v, 2] = max(acc[c, v, 2], zb)
+    acc[c, v, 3] = max(acc[c, v, 3], -ya)
+    acc[c, v, 4] = max(acc[c, v, 4], yb)
+    acc[c, v, 5] = max(acc[c, v, 5], -xa)
+    acc[c, v, 6] = max(acc[c, v, 6], xb)
 
 
 @kernel()
-def _row_runs(flat, words, start, nx, c, z, y, acc):
-    """Runs of one row (``flat[start:start + nx]``); ``words`` is ``flat`` as uint64 (may be empty)."""
+def _stream(flat, words, lo, hi, ny, nx, c, acc):
+    """Runs of the nonzero values in ``flat[lo:hi]`` (``lo`` a multiple of 8 when ``words`` is used)."""
+    plane = ny * nx
+    inv_plane = 1.0 / plane
+    inv_nx = 1.0 / nx
     run_v = np.int64(0)
-    run_a = 0
-    w_lo = (start + 7) // 8
-    w_hi = (start + nx) // 8
-    if w_hi <= w_lo or words.shape[0] == 0:
+    run_a = lo
+    w_lo = (lo + 7) // 8
+    w_hi = min(hi // 8, words.shape[0])
+    if w_hi <= w_lo:
         w_lo = w_hi = 0
-        head = nx
+        head = hi
     else:
-        head = 8 * w_lo - start
-    for x in range(head):
-        v = np.int64(flat[start + x])
+        head = 8 * w_lo
+    for i in range(lo, head):
+        v = np.int64(flat[i])
         if v != run_v:
             if run_v != 0:
-                _flush(c, z, y, run_v, run_a, x, acc)
-            run_v, run_a = v, x
-    run_word = np.uint64(run_v) * EIGHT_EQUAL
+                _flush(c, run_v, run_a, i, plane, nx, ny, inv_plane, inv_nx, acc)
+            run_v, run_a = v, i
     w = w_lo
     while w < w_hi:
-        if w + 8 <= w_hi:
+        run_word = np.uint64(run_v) * EIGHT_EQUAL
+        n = min(8, w_hi - w)
+        if n == 8:
             block = np.uint64(0)
             for i in range(8):
                 block |= words[w + i] ^ run_word
             if block == 0:
                 w += 8
                 continue
-        word = words[w]
-        diff = word ^ run_word
-        while diff != 0:
-            k = first_set_byte(diff)
-            x = 8 * w + k - start
-            if run_v != 0:
-                _flush(c, z, y, run_v, run_a, x, acc)
-            run_v = np.int64((word >> np.uint64(8 * k)) & np.uint64(0xFF))
-            run_a = x
-            run_word = np.uint64(run_v) * EIGHT_EQUAL
-            if k == 7:
-                break
-            diff = (word ^ run_word) & (_ALL << np.uint64(8 * (k + 1)))
-        w += 1
-    for x in range(max(8 * w_hi - start, head), nx):
-        v = np.int64(flat[start + x])
+        for i in range(n):
+            word = words[w + i]
+            diff = word ^ run_word
+            while diff != 0:
+                k = first_set_byte(diff)
+                x = 8 * (w + i) + k
+                if run_v != 0:
+                    _flush(c, run_v, run_a, x, plane, nx, ny, inv_plane, inv_nx, acc)
+                run_v = np.int64((word >> np.uint64(8 * k)) & np.uint64(0xFF))
+                run_a = x
+                run_word = np.uint64(run_v) * EIGHT_EQUAL
+                if k == 7:
+                    break
+                diff = (word ^ run_word) & (_ALL << np.uint64(8 * (k + 1)))
+        w += n
+    for i in range(max(8 * w_hi, head), hi):
+        v = np.int64(flat[i])
         if v != run_v:
             if run_v != 0:
-                _flush(c, z, y, run_v, run_a, x, acc)
-            run_v, run_a = v, x
+                _flush(c, run_v, run_a, i, plane, nx, ny, inv_plane, inv_nx, acc)
+            run_v, run_a = v, i
     if run_v != 0:
-        _flush(c, z, y, run_v, run_a, nx, acc)
-
-
-@kernel()
-def _chunk(flat, words, nz, ny, nx, n_chunks, c, acc):
-    for z in range(c * nz // n_chunks, (c + 1) * nz // n_chunks):
-        for y in range(ny):
-            _row_runs(flat, words, (z * ny + y) * nx, nx, c, z, y, acc)
+        _flush(c, run_v, run_a, hi, plane, nx, ny, inv_plane, inv_nx, acc)
 
 
 @kernel()
@@ -106,15 +130,18 @@ def _new_acc(n_chunks):
 @kernel(parallel=True)
 def _histogram_parallel(flat, words, nz, ny, nx, n_chunks):
     acc = _new_acc(n_chunks)
+    n = flat.shape[0]
     for c in prange(n_chunks):
-        _chunk(flat, words, nz, ny, nx, n_chunks, c, acc)
+        lo = (c * (n // 8) // n_chunks) * 8
+        hi = n if c == n_chunks - 1 else ((c + 1) * (n // 8) // n_chunks) * 8
+        _stream(flat, words, lo, hi, ny, nx, c, acc)
     return acc
 
 
 @kernel()
 def _histogram_serial(flat, words, nz, ny, nx):
     acc = _new_acc(1)
-    _chunk(flat, words, nz, ny, nx, 1, 0, acc)
+    _stream(flat, words, 0, flat.shape[0], ny, nx, 0, acc)
     return acc
 
 
@@ -134,10 +161,12 @@ def label_histogram(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         words = flat[: flat.size // 8 * 8].view(np.uint64)
     else:
         words = np.zeros(0, np.uint64)
-    if labels.size < SERIAL_BELOW_VOXELS or nz < 2:
+    if labels.size == 0:
+        return np.zeros(256, np.int64), np.zeros((256, 6), np.int64)
+    if labels.size < PARALLEL_FROM_VOXELS:
         acc = _histogram_serial(flat, words, nz, ny, nx)
     else:
-        acc = _histogram_parallel(flat, words, nz, ny, nx, min(_CHUNKS, nz))
+        acc = _histogram_parallel(flat, words, nz, ny, nx, _CHUNKS)
     best = acc.max(axis=0)
     counts = acc[:, :, 0].sum(axis=0)
     counts[0] = labels.size - counts[1:].sum()

@@ -26,7 +26,7 @@ def warm_up() -> float:
     spacing = np.array([1.5, 0.8, 0.8])
     box = (0, 16, 0, 16, 0, 16)
     label_histogram(labels)
-    label_histogram(np.ascontiguousarray(labels[:, :, :15]))
+    label_histogram(np.ascontiguousarray(labels[:, :, :15]))  # unaligned: the byte path
     _histogram_parallel(labels.reshape(-1), labels.reshape(-1).view(np.uint64), 16, 16, 16, 2)
     enclosed_counts_per_slice(labels, box, (1, 2))
     erode_dilate(labels, box, 2, (1,))

@@ -135,3 +135,32 @@ def test_parallel_variants_equal_serial(seed, random_labels):
     args = (flat, no_words, 12, 16, 0, 8, 0, 12, 0, 16, organ_lookup((1, 2)), np.uint64(0), np.uint64(0))
     np.testing.assert_array_equal(_enclosed_parallel(*args), _enclosed_serial(*args))
     np.testing.assert_array_equal(_enclosed_serial(*args), ref.enclosed_counts_reference(labels, (0, 8, 0, 12, 0, 16), (1, 2)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("shape", [(7, 5, 16), (6, 9, 13), (5, 3, 4)])
+def test_histogram_runs_across_row_and_slice_ends(seed, shape):
+    """Long runs that cross row and slice ends (the pass reads one stream), serial and in chunks."""
+    from cned_viewer.kernels.histogram import _histogram_parallel
+
+    rng = np.random.default_rng(seed)
+    flat = np.zeros(int(np.prod(shape)), np.uint8)
+    pos = 0
+    while pos < flat.size:  # runs of 1..3 rows long, some of one voxel
+        length = int(rng.integers(1, 3 * shape[2] + 1)) if rng.random() < 0.7 else 1
+        flat[pos:pos + length] = rng.choice([0, 1, 2, 5, 200])
+        pos += length
+    labels = flat.reshape(shape)
+    ref_counts, ref_boxes = ref.label_histogram_reference(labels)
+    counts, boxes = label_histogram(labels)
+    np.testing.assert_array_equal(counts, ref_counts)
+    np.testing.assert_array_equal(boxes, ref_boxes)
+    words = flat[: flat.size // 8 * 8].view(np.uint64)
+    for n_chunks in (1, 3, 16):
+        acc = _histogram_parallel(flat, words, *shape, n_chunks)
+        best = acc.max(axis=0)
+        np.testing.assert_array_equal(acc[:, :, 0].sum(axis=0)[1:], ref_counts[1:])
+        present = np.flatnonzero(ref_counts[1:]) + 1
+        np.testing.assert_array_equal(-best[present, 1], ref_boxes[present, 0])
+        np.testing.assert_array_equal(best[present, 6] + 1, ref_boxes[present, 5])
+        np.testing.assert_array_equal(-best[present, 3], ref_boxes[present, 2])
