@@ -37,17 +37,30 @@ class CellGrid:
 
 @kernel()
 def _grid(points, cell_voxels):
+    """Points sorted by cell key, stably (a counting sort when the key range is small, else a merge sort)."""
     n = points.shape[0]
     dims = np.empty(3, np.int64)
     for a in range(3):
-        dims[a] = np.int64(points[:, a].max() // cell_voxels[a]) + 1
+        dims[a] = np.int64(points[:, a].max() / cell_voxels[a]) + 1
     keys = np.empty(n, np.int64)
-    for i in range(n):
+    for i in range(n):  # points and cell sizes are non-negative whole numbers: a truncated quotient is the floor
         k = 0
         for a in range(3):
-            k = k * dims[a] + np.int64(points[i, a] // cell_voxels[a])
+            k = k * dims[a] + np.int64(points[i, a] / cell_voxels[a])
         keys[i] = k
-    order = np.argsort(keys, kind="mergesort")
+    n_keys = dims[0] * dims[1] * dims[2]
+    if n_keys <= 4 * n + 65536:
+        first = np.zeros(n_keys + 1, np.int64)
+        for i in range(n):
+            first[keys[i] + 1] += 1
+        for k in range(n_keys):
+            first[k + 1] += first[k]
+        order = np.empty(n, np.int64)
+        for i in range(n):
+            order[first[keys[i]]] = i
+            first[keys[i]] += 1
+    else:
+        order = np.argsort(keys, kind="mergesort")
     sorted_points = points[order]
     sorted_keys = keys[order]
     n_cells = 1

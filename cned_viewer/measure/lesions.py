@@ -23,6 +23,12 @@ runs, and the per-lesion results, so that after an edit only what the edit can r
   of kept components cut by ``U``). Merges and splits fall out of this.
 * Shape, segments and vessel metrics are computed for new lesions only. A kept lesion's vessel
   metrics are redone when that vessel changed within ``max(distance, threshold)`` of its box.
+* After an edit, vessel metrics are taken against the surface of the whole vessel, kept as a
+  cell grid across edits: a vessel edit in box ``B`` can change whether a voxel is a surface voxel
+  only in ``B`` grown by one voxel (a surface voxel has a 6-neighbour of another value), so
+  the kept surface points there are replaced by those found there again, and the grid is sorted
+  again (a counting sort). Distances and contact counts are exact against any superset of the
+  vessel voxels that can matter, so this gives what the full measurement's banded search gives.
 
 The full measurement is the same engine with every component new, so both agree exactly.
 """
@@ -149,8 +155,17 @@ class _Tracker:
         return sum(c.voxels for c in self.components)
 
 
-def _vessel_metrics(surface: CellGrid, near: CellGrid, whole, band_mm: float, threshold_mm: float):
-    """Distance, contact flag and contact fraction of one lesion to one vessel (``whole()`` built on demand)."""
+def _vessel_metrics(surface: CellGrid, near: CellGrid | None, whole, band_mm: float, threshold_mm: float):
+    """Distance, contact flag and contact fraction of one lesion to one vessel (``whole()`` built on demand).
+
+    ``near``: the vessel's surface within ``band_mm`` of the lesion; ``None``: search ``whole()`` only.
+    """
+    if near is None:
+        grid = whole()
+        distance = min_distance_mm(surface, grid)
+        limit_sq = threshold_mm * threshold_mm * (1.0 + THRESHOLD_SLACK)
+        fraction = count_within_sq(surface, grid, limit_sq) / surface.size if surface.size else 0.0
+        return distance, distance is not None and distance * distance <= limit_sq, fraction
     distance = min_distance_mm(surface, near)
     if distance is None or distance > band_mm:
         distance = min_distance_mm(surface, whole())
@@ -192,6 +207,7 @@ class LesionEngine:
         self.eroded = _Tracker(conn, shape, lambda box: self._code_runs(box, ERODED, ERODED))
         self.dilated = _Tracker(conn, shape, lambda box: self._code_runs(box, GROWN, ERODED))
         self._whole: dict[int, CellGrid] = {}
+        self._whole_points: dict[int, np.ndarray] = {}  # value -> int32[n, 3] surface voxels (any order)
         self._scan: LabelScan | None = None
 
     def _code_runs(self, box: Box, lo: int, hi: int) -> Runs:
@@ -204,20 +220,39 @@ class LesionEngine:
         if value not in self._whole:
             box = self._scan.box_of(value)
             points = np.zeros((0, 3), np.int32) if box is None else surface_voxels(self.labels, box, value)
+            self._whole_points[value] = points
             self._whole[value] = cell_grid(points, self.spacing)
         return self._whole[value]
+
+    def _vessel_changed(self, value: int, box: Box) -> None:
+        """Follow an edit of ``value`` inside ``box`` in the kept whole-vessel surface (see the module doc)."""
+        points = self._whole_points.get(value)
+        if points is None:
+            return
+        z0, z1, y0, y1, x0, x1 = grow_box(box, (1, 1, 1), self.labels.shape)
+        inside = (
+            (points[:, 0] >= z0) & (points[:, 0] < z1) & (points[:, 1] >= y0) & (points[:, 1] < y1)
+            & (points[:, 2] >= x0) & (points[:, 2] < x1)
+        )
+        found = surface_voxels(self.labels, (z0, z1, y0, y1, x0, x1), value)
+        points = np.concatenate([points[~inside], found]) if inside.any() or len(found) else points
+        self._whole_points[value] = points
+        self._whole[value] = cell_grid(points, self.spacing)
 
     def _near_grid(self, box: Box, value: int) -> CellGrid:
         return cell_grid(surface_voxels(self.labels, grow_box(box, self.band_voxels, self.labels.shape), value), self.spacing)
 
-    def _lesion_vessels(self, comp: _Component, value: int, near: CellGrid | None) -> tuple:
+    def _lesion_vessels(self, comp: _Component, value: int, near: CellGrid | None, whole_only: bool = False) -> tuple:
         if self._scan.counts[value] == 0:
             return None, False, 0.0
-        near = self._near_grid(comp.box, value) if near is None else near
+        if not whole_only and near is None:
+            near = self._near_grid(comp.box, value)
         return _vessel_metrics(comp.surface, near, lambda: self._whole_grid(value), self.band, self.threshold)
 
     # -- per-lesion results ------------------------------------------------------------------
-    def _measure_lesion(self, comp: _Component, shared_near: dict[int, CellGrid], timings: dict[str, float]) -> None:
+    def _measure_lesion(
+        self, comp: _Component, shared_near: dict[int, CellGrid], timings: dict[str, float], whole_only: bool = False
+    ) -> None:
         t0 = time.perf_counter()
         runs = comp.runs()
         members = np.arange(len(comp.x0))
@@ -225,7 +260,9 @@ class LesionEngine:
         surface_zyx, feret, axial = object_shape(mask, np.array(origin, np.int64), self.spacing)
         comp.surface, comp.feret, comp.axial = cell_grid(surface_zyx, self.spacing), float(feret), float(axial)
         t1 = time.perf_counter()
-        comp.vessels = {name: self._lesion_vessels(comp, value, shared_near.get(value)) for name, value in VESSEL_LABELS.items()}
+        comp.vessels = {
+            name: self._lesion_vessels(comp, value, shared_near.get(value), whole_only) for name, value in VESSEL_LABELS.items()
+        }
         if self.segments is not None:
             seen = values_under_runs(self.segments, runs.row, runs.x0, runs.x1, members, runs.box[0], runs.box[2], max(runs.shape_zy[1], 1))
             comp.segments = tuple(int(v) for v in np.flatnonzero(seen[1:9]) + 1)
@@ -238,7 +275,7 @@ class LesionEngine:
     # -- full and incremental ----------------------------------------------------------------
     def build(self, scan: LabelScan, timings: dict[str, float]) -> None:
         """Every component and lesion result from scratch."""
-        self._scan, self._whole = scan, {}
+        self._scan, self._whole, self._whole_points = scan, {}, {}
         clock = time.perf_counter()
         tumour_box = scan.box_of(TUMOUR)
         new = self.tumour.rebuild(tumour_box)
@@ -284,14 +321,14 @@ class LesionEngine:
         if sens_dirty is not None:
             self.dilated.update(sens_dirty)
         clock = _lap(timings, "sensitivity", clock)
-        for value in vessel_dirty:
-            self._whole.pop(value, None)
-        timings["vessel_surfaces"] = 0.0
+        for value, box in vessel_dirty.items():
+            self._vessel_changed(value, box)
+        timings["vessel_surfaces"] = (time.perf_counter() - clock) * 1e3
         timings["shape"] = timings["vessel_contact"] = 0.0
         new_ids = {id(c) for c in new}
         for comp in self._counted(self.tumour.components):
             if id(comp) in new_ids:
-                self._measure_lesion(comp, {}, timings)
+                self._measure_lesion(comp, {}, timings, whole_only=True)
                 continue
             t0 = time.perf_counter()
             for name, value in VESSEL_LABELS.items():
@@ -301,7 +338,7 @@ class LesionEngine:
                 distance = comp.vessels[name][0]
                 reach = max(distance if distance is not None else math.inf, self.threshold) * (1.0 + 1e-9)
                 if _box_gap_mm(comp.box, box, self.spacing) <= reach:
-                    comp.vessels[name] = self._lesion_vessels(comp, value, None)
+                    comp.vessels[name] = self._lesion_vessels(comp, value, None, whole_only=True)
             timings["vessel_contact"] += (time.perf_counter() - t0) * 1e3
 
     def result(self, total_liver_ml: float) -> LesionSet:

@@ -164,3 +164,18 @@ def test_histogram_runs_across_row_and_slice_ends(seed, shape):
         np.testing.assert_array_equal(-best[present, 1], ref_boxes[present, 0])
         np.testing.assert_array_equal(best[present, 6] + 1, ref_boxes[present, 5])
         np.testing.assert_array_equal(-best[present, 3], ref_boxes[present, 2])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cell_grid_sorts_stably_by_cell(seed):
+    """The counting sort (dense cells) and the merge sort (sparse ones) give the same stable order."""
+    from cned_viewer.kernels.pointsets import DEFAULT_CELL_MM
+
+    rng = np.random.default_rng(seed)
+    for points in (rng.integers(0, 40, (500, 3)), rng.integers(0, 4000, (50, 3))):
+        grid = cell_grid(points, SPACING)
+        cell_voxels = np.maximum(np.round(DEFAULT_CELL_MM / np.asarray(SPACING)), 1.0)
+        cells = (points // cell_voxels).astype(np.int64)
+        keys = np.ravel_multi_index(tuple(cells.T), tuple(cells.max(axis=0) + 1))
+        np.testing.assert_array_equal(grid.points, points[np.argsort(keys, kind="stable")])
+        assert grid.start[-1] == len(points) and len(grid.start) == len(np.unique(keys)) + 1

@@ -134,3 +134,40 @@ def test_vessel_edit_updates_only_nearby_lesion_contacts():
     engine.apply_edit(box, old)
     m = engine.refresh()
     assert comparable(m) == comparable(measure(labels, MeasureOptions(min_lesion_volume_ml=0.02)))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kept_vessel_surfaces_follow_vessel_edits(seed):
+    """Vessel strokes (paint and erase, next to lesions and far from them) then lesion strokes: the whole-vessel
+    surfaces kept across edits equal those found from scratch, and every refresh equals a full recompute."""
+    from cned_viewer.kernels import reference as ref
+
+    rng = np.random.default_rng(500 + seed)
+    geometry = Geometry.for_array(SHAPE, SPACING_XYZ)
+    array = lesions_phantom()
+    array[3:13, 19:24, 16:27] = 3  # thick vessels: voxels inside them become surface when a stroke opens them
+    array[1:15, 25:30, 30:36] = 4
+    labels = LabelMap(array, geometry)
+    options = MeasureOptions(min_lesion_volume_ml=0.02)
+    engine = IncrementalMeasurer(labels, options)
+    lesion_engine = engine._engine
+    for value in (3, 4):
+        lesion_engine._whole_grid(value)  # built before the edits, then kept up to date
+    for step in range(8):
+        for _ in range(int(rng.integers(1, 3))):
+            box, old, _, brush = random_edit(rng, labels.array)
+            region = labels.array[box[0]:box[1], box[2]:box[3], box[4]:box[5]]
+            value = int(rng.choice([1, 3, 4, 0]))  # vessel strokes and erasures of whatever lies there
+            region[...] = np.where(brush, np.uint8(value), old)
+            engine.apply_edit(box, old, value, brush)
+        assert comparable(engine.refresh()) == comparable(measure(labels, options)), f"vessel step {step}"
+        for value in (3, 4):
+            kept = lesion_engine._whole_points.get(value)
+            if kept is not None:
+                fresh = ref.surface_voxels_reference(labels.array, (0, SHAPE[0], 0, SHAPE[1], 0, SHAPE[2]), value)
+                assert sorted(map(tuple, kept.tolist())) == sorted(map(tuple, fresh.tolist())), f"vessel {value} step {step}"
+        box, old, _, brush = random_edit(rng, labels.array)  # then a tumour stroke
+        region = labels.array[box[0]:box[1], box[2]:box[3], box[4]:box[5]]
+        region[...] = np.where(brush, np.uint8(2), old)
+        engine.apply_edit(box, old, 2, brush)
+        assert comparable(engine.refresh()) == comparable(measure(labels, options)), f"lesion step {step}"
