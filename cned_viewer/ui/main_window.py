@@ -2,7 +2,9 @@
 
 Loading, measuring and meshing run in background workers (newest request wins, Cancel drops
 them); the GUI thread only shows results. Menus: File (open DICOM folder / image / labels /
-case bundle / demo, recent cases, save case), View (window presets, overlay), Help.
+case bundle / demo, recent cases, save case, save labels as), Edit (undo/redo, fill holes,
+remove islands, tools; the edit dock), View (window presets, overlay), Help. Editing is wired
+in :mod:`cned_viewer.ui.edit_controller` (live measurements, stale lesion results, autosave).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QLabel,
     QGridLayout,
     QInputDialog,
     QMainWindow,
@@ -31,15 +34,19 @@ from PySide6.QtWidgets import (
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
 from cned_viewer.core.clinical import ClinicalData
+from cned_viewer.core.labels import TUMOUR
+from cned_viewer.editing.tool_settings import ToolSettings, voxel_in_lesion
 from cned_viewer.demo.phantom import make_demo_case
 from cned_viewer.io.case_bundle import bundle_path, is_bundle, load_bundle, save_bundle
 from cned_viewer.io.case_loader import load_case
 from cned_viewer.io.dicom_series import DicomScan, scan_dicom_folder
 from cned_viewer.io.images import has_image_suffix
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
-from cned_viewer.io.masks import load_labels
+from cned_viewer.io.masks import load_labels, save_labels
+from cned_viewer.io.recovery import RecoveryInfo, discard, find_recoverable, recover
 from cned_viewer.kernels import warm_up
-from cned_viewer.measure import Measurements, measure
+from cned_viewer.measure import Measurements
+from cned_viewer.measure.incremental import IncrementalMeasurer
 from cned_viewer.mesh.case_meshes import CaseMeshes, build_case_meshes
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
 from cned_viewer.scores import build_inputs, evaluate_all
@@ -47,6 +54,8 @@ from cned_viewer.scores.inputs import measured_items
 from cned_viewer.ui.case_info import CaseInfo
 from cned_viewer.ui.clinical_form import ClinicalForm
 from cned_viewer.ui.display_toolbar import DisplayToolbar
+from cned_viewer.ui.edit_controller import EditController, copy_labels
+from cned_viewer.ui.edit_toolbar import EditDock
 from cned_viewer.ui.lesion_table import LesionTable
 from cned_viewer.ui.recent_cases import RecentCase, RecentCases
 from cned_viewer.ui.score_panel import ScorePanel
@@ -59,6 +68,7 @@ from cned_viewer.ui.workers import BackgroundRunner
 IMAGE_FILTER = "Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd);;All files (*)"
 LABEL_FILTER = "Label maps (*.nii *.nii.gz *.nrrd *.mha *.mhd *.dcm);;All files (*)"
 STAGES = ("Loading", "Measuring", "Building 3D")
+SAVE_LABELS_FILTERS = {"NIfTI (*.nii.gz)": ".nii.gz", "NRRD (*.nrrd)": ".nrrd", "DICOM-SEG (*.dcm)": ".dcm"}
 
 
 class MainWindow(QMainWindow):
@@ -84,7 +94,7 @@ class MainWindow(QMainWindow):
         self.loader.finished.connect(self._show_case)
         self.loader.failed.connect(self._show_error)
         self.measurer = BackgroundRunner(self)
-        self.measurer.finished.connect(self._show_measurements)
+        self.measurer.finished.connect(self._measurer_built)
         self.measurer.failed.connect(self._show_error)
         self.mesher = BackgroundRunner(self)
         self.mesher.finished.connect(self._show_meshes)
@@ -93,8 +103,9 @@ class MainWindow(QMainWindow):
         self.scanner.finished.connect(self._choose_series)
         self.scanner.failed.connect(self._show_error)
         self.saver = BackgroundRunner(self)
-        self.saver.finished.connect(lambda folder: self._stage_done(f"Saved {folder}."))
+        self.saver.finished.connect(self._saved)
         self.saver.failed.connect(self._show_error)
+        self.edits = EditController(self)
         self.warmer = BackgroundRunner(self)
         if warm_up_kernels:  # load the numba kernels now, not in the middle of the first measurement
             self.warmer.submit(warm_up)
@@ -106,6 +117,8 @@ class MainWindow(QMainWindow):
         self.case_info = CaseInfo()
         self.volumes_table = self.case_info.volumes_table
         self.display_toolbar = DisplayToolbar(self)
+        self.edit_dock = EditDock(self)
+        self.edit_dock.setEnabled(False)
         self._connect_views()
         self._build_layout()
         self._build_menus()
@@ -118,6 +131,13 @@ class MainWindow(QMainWindow):
             view.point_picked.connect(self.set_point)
             view.cursor_text.connect(lambda text: self.statusBar().showMessage(text))
             view.window_dragged.connect(self.set_window)
+            view.stroke_pressed.connect(lambda voxel, v=view: self.edits.press(v.view, voxel))
+            view.stroke_moved.connect(self.edits.move)
+            view.stroke_released.connect(self.edits.release)
+            view.voxel_clicked.connect(self._voxel_clicked)
+        self.edit_dock.settings_changed.connect(self._tool_changed)
+        self.lesion_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.lesion_table.customContextMenuRequested.connect(self._lesion_menu)
         self.lesion_table.lesion_selected.connect(self.select_lesion)
         self.view3d.lesion_picked.connect(self.select_lesion)
         self.clinical_form.clinical_changed.connect(self._clinical_changed)
@@ -154,6 +174,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([900, 540])
         self.setCentralWidget(splitter)
         self.addToolBar(self.display_toolbar)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.edit_dock)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -167,13 +188,16 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Save case", self.save_case, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save case &as...", self.save_case_as, QKeySequence.StandardKey.SaveAs)
+        self.save_labels_action = self._action(file_menu, "Save &labels as...", self.save_labels_as, "Ctrl+Alt+S")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._build_edit_menu()
         view_menu = self.menuBar().addMenu("&View")
         for number, (name, (width, level)) in enumerate(WINDOW_PRESETS.items(), start=1):
             self._action(view_menu, f"Window: {name} (W {width:g} / L {level:g})", lambda n=name: self.display_toolbar.preset_box.setCurrentText(n), f"Ctrl+{number}")
         self._action(view_menu, "Toggle label outlines", self.display_toolbar.outline_box.toggle, "Ctrl+O")
         self._action(view_menu, "Reset zoom", lambda: [v.reset_zoom() for v in self.views.values()], "Ctrl+0")
+        view_menu.addAction(self.edit_dock.toggleViewAction())
         camera_menu = view_menu.addMenu("3D camera")
         for preset in ("anterior", "posterior", "left", "right", "superior"):
             self._action(camera_menu, preset.capitalize(), lambda p=preset: self.view3d.set_camera(p))
@@ -181,6 +205,35 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "Open d&emo case", self.open_demo)
         self._action(help_menu, "Mouse and keys", self.show_controls)
         self._action(help_menu, "&About", self.about)
+
+    def _build_edit_menu(self) -> None:
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.edit_menu = edit_menu
+        self.undo_action = self._action(edit_menu, "&Undo", self.undo, "Ctrl+Z")
+        self.redo_action = self._action(edit_menu, "&Redo", self.redo, "Ctrl+Shift+Z")
+        edit_menu.addSeparator()
+        self.fill_holes_action = self._action(edit_menu, "&Fill holes (active label)", self.fill_holes)
+        self.remove_islands_action = self._action(edit_menu, "Remove &islands smaller than...", self.remove_islands_dialog)
+        edit_menu.addSeparator()
+        tools = (("navigate", "N"), ("paint", "B"), ("erase", "E"), ("delete_lesion", None), ("relabel_lesion", None))
+        for tool, key in tools:
+            self._action(edit_menu, f"Tool: {tool.replace('_', ' ')}", lambda t=tool: self.edit_dock.set_tool(t), key)
+        self._action(edit_menu, "Smaller brush", lambda: self.edit_dock.step_radius(-1), "[")
+        self._action(edit_menu, "Larger brush", lambda: self.edit_dock.step_radius(1), "]")
+        edit_menu.aboutToShow.connect(self._update_edit_actions)
+        self._update_edit_actions()
+
+    def _update_edit_actions(self) -> None:
+        """Undo/Redo name the step they act on; editing needs a measured case."""
+        session = self.edits.session if self.edits.ready else None
+        undo = session.history.next_undo if session else None
+        redo = session.history.next_redo if session else None
+        self.undo_action.setText(f"&Undo {undo.description}" if undo else "&Undo")
+        self.redo_action.setText(f"&Redo {redo.description}" if redo else "&Redo")
+        self.undo_action.setEnabled(undo is not None)
+        self.redo_action.setEnabled(redo is not None)
+        for action in (self.fill_holes_action, self.remove_islands_action):
+            action.setEnabled(session is not None)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: Any = None) -> QAction:
         action = QAction(text, self)
@@ -199,13 +252,17 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancel_loading)
+        self.stale_label = QLabel("")
+        self.stale_label.setStyleSheet("color: #b26a00; font-weight: bold;")
+        self.stale_label.hide()
+        self.statusBar().addPermanentWidget(self.stale_label)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
 
     # progress -----------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return any(runner.busy for runner in (self.scanner, self.loader, self.measurer, self.mesher))
+        return any(runner.busy for runner in (self.scanner, self.loader, self.measurer, self.mesher)) or self.edits.updating
 
     def _stage(self, step: int, what: str) -> None:
         self.progress.setValue(step)
@@ -223,6 +280,8 @@ class MainWindow(QMainWindow):
     # opening ------------------------------------------------------------------------
     def load_in_background(self, description: str, job: Callable[[], Case], recent: RecentCase | None = None) -> None:
         """Run ``job`` (returning a Case) in a worker; measuring and meshing follow in workers too."""
+        if not self.confirm_edits_closed():
+            return
         self._pending_recent = recent
         self._pending_view_state = {}
         self.measurer.cancel()
@@ -370,13 +429,95 @@ class MainWindow(QMainWindow):
             self.save_to(bundle_path(path))
 
     def save_to(self, folder: Path) -> None:
-        """Write the case, clinical data and view state as a bundle (in a worker)."""
+        """Write the case (with a copy of the current labels), clinical data and view state as a bundle (in a worker)."""
         if self.case is None:
             return
-        case, state = self.case, self.view_state()
+        case, state = self._case_snapshot(), self.view_state()
+        revision = self.edits.session.revision if self.edits.session else 0
         self.bundle_folder = Path(folder)
         self.statusBar().showMessage(f"Saving {folder}...")
-        self.saver.submit(lambda: save_bundle(case, folder, state))
+        self.saver.submit(lambda: (save_bundle(case, folder, state), revision))
+
+    def _case_snapshot(self) -> Case:
+        """The open case with its labels copied (saving in a worker while the user edits on)."""
+        case = self.case
+        assert case is not None
+        labels = self.edits.labels_snapshot()
+        return Case(case.image, labels, case.segments, case.clinical, dict(case.metadata), list(case.warnings), list(case.provenance))
+
+    def _saved(self, result: tuple[Path, int]) -> None:
+        path, revision = result
+        self.edits.saved(revision)
+        self._stage_done(f"Saved {path}.")
+
+    def save_labels_as(self) -> None:
+        """Save the labels as NIfTI or NRRD, or as DICOM-SEG when the image came from a DICOM folder."""
+        if self.case is None or self.case.labels is None:
+            self._show_error("no labels to save")
+            return
+        filters = [f for f in SAVE_LABELS_FILTERS if f != "DICOM-SEG (*.dcm)" or self.dicom_source() is not None]
+        path, chosen = QFileDialog.getSaveFileName(self, "Save labels", "labels.nii.gz", ";;".join(filters))
+        if path:
+            suffix = SAVE_LABELS_FILTERS.get(chosen, "")
+            if suffix and not path.lower().endswith(suffix):
+                path += suffix
+            self.save_labels_to(path)
+
+    def dicom_source(self) -> str | None:
+        """The DICOM folder the image was read from, or None."""
+        source = self.case.metadata.get("source") if self.case is not None else None
+        return source if source and Path(source).is_dir() else None
+
+    def save_labels_to(self, path: str, wait: bool = False) -> None:
+        """Write the current labels to ``path`` (``.dcm``: DICOM-SEG); in a worker unless ``wait``."""
+        labels = self.edits.labels_snapshot()
+        if labels is None:
+            return
+        revision = self.edits.session.revision if self.edits.session else 0
+        folder, series = self.dicom_source(), self.case.metadata.get("SeriesInstanceUID") if self.case else None
+
+        def job() -> tuple[Path, int]:
+            if path.lower().endswith(".dcm"):
+                from cned_viewer.io.seg_export import export_dicom_seg
+
+                if folder is None:
+                    raise ValueError("DICOM-SEG needs an image read from a DICOM folder")
+                return export_dicom_seg(labels, folder, path, series_uid=series), revision
+            return save_labels(labels, path), revision
+
+        if wait:
+            self._saved(job())
+        else:
+            self.statusBar().showMessage(f"Saving {path}...")
+            self.saver.submit(job)
+
+    def ask_unsaved_edits(self) -> str:
+        """``save``, ``discard`` or ``cancel`` (a dialog; tests replace it)."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, "Unsaved label edits", "The labels have edits that are not saved. Save them?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save,
+        )
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+
+    def confirm_edits_closed(self) -> bool:
+        """Before the labels go away (close, another case): ask about unsaved edits; False = stay."""
+        if not self.edits.has_unsaved_changes:
+            return True
+        choice = self.ask_unsaved_edits()
+        if choice == "cancel":
+            return False
+        if choice == "save":
+            if self.bundle_folder is not None:
+                save_bundle(self._case_snapshot(), self.bundle_folder, self.view_state())
+                self.edits.saved(self.edits.session.revision)  # type: ignore[union-attr]
+            else:
+                path, _ = QFileDialog.getSaveFileName(self, "Save labels", "labels.nii.gz", "NIfTI (*.nii.gz);;NRRD (*.nrrd)")
+                if not path:
+                    return False
+                self.save_labels_to(path, wait=True)
+        self.edits.stop()
+        return True
 
     def view_state(self) -> dict[str, Any]:
         """What the user is looking at (saved in the bundle)."""
@@ -393,6 +534,12 @@ class MainWindow(QMainWindow):
         self._pending_view_state = case.metadata.pop("view_state", {}) if isinstance(case.metadata.get("view_state"), dict) else {}
         for view in self.views.values():
             view.set_case(case)
+        self.edits.start(case)
+        self.edits.set_measurer(None)
+        self.edit_dock.setEnabled(False)
+        self.show_stale(False)
+        if case.labels is not None:
+            self.edit_dock.set_table(case.labels.table)
         self.view3d.set_meshes(None)
         self.lesion_table.set_lesions(())
         self.clinical_form.set_clinical(case.clinical)
@@ -405,7 +552,7 @@ class MainWindow(QMainWindow):
             self._stage_done("Case loaded without labels (File > Open labels).")
             return
         self._stage(1, "the tumour burden")
-        self.measurer.submit(lambda: measure(case))
+        self.measurer.submit(lambda: (IncrementalMeasurer(case), EditController.recovery_source(case)))
 
     def refresh_labels(self) -> None:
         """The open case's label array changed (an editor, a plugin): redraw, re-measure, re-mesh.
@@ -420,7 +567,116 @@ class MainWindow(QMainWindow):
             view.refresh()
         self._stage(1, "the tumour burden")
         self.mesher.cancel()
-        self.measurer.submit(lambda: measure(case))
+        self.edits.set_measurer(None)
+        self.edit_dock.setEnabled(False)
+        self.measurer.submit(lambda: (IncrementalMeasurer(case), None))
+
+    def _measurer_built(self, built: tuple[IncrementalMeasurer, Any]) -> None:
+        measurer, source = built
+        if self.case is None or self.case.labels is None or measurer._labels is not self.case.labels.array:  # noqa: SLF001
+            return  # built for a case that is gone
+        self.edits.set_measurer(measurer, source)
+        self.edit_dock.setEnabled(True)
+        self._update_edit_actions()
+        self._show_measurements(measurer.measurements())
+
+    # live editing ---------------------------------------------------------------------
+    def show_live(self, measurements: Measurements) -> None:
+        """During an edit: volumes, TLVR and scores from the incremental burden (lesions stay as they were)."""
+        case = self.case
+        if case is None or case.labels is None:
+            return
+        self.measurements = measurements
+        self.case_info.show_volumes(measurements.volumes_ml, {lab.key: lab.name for lab in case.labels.table.labels})
+        self.clinical_form.set_measured(measured_items(measurements.to_json()))
+        self._update_scores()
+
+    def show_stale(self, stale: bool) -> None:
+        """Lesion table, vessel contacts and 3D are behind the labels: say so, never show them as current."""
+        self.lesion_table.setEnabled(not stale)
+        self.side_tabs.setTabText(0, "Lesions (updating...)" if stale else "Lesions")
+        self.stale_label.setText("Lesions, contacts and 3D: updating..." if stale else "")
+        self.stale_label.setVisible(stale)
+
+    def show_refreshed(self, measurements: Measurements) -> None:
+        """The debounced refresh after an edit is back: every panel is current; the 3D model follows."""
+        self.lesion_table.setEnabled(True)
+        self.side_tabs.setTabText(0, "Lesions")
+        self.stale_label.setText("3D: updating...")
+        self._show_measurements(measurements)
+
+    def edit_step_done(self, message: str | None = None) -> None:
+        self._update_edit_actions()
+        if message:
+            self.statusBar().showMessage(message, 8000)
+        elif self.edits.session is not None and self.edits.session.history.next_undo is not None:
+            self.statusBar().showMessage(f"Done: {self.edits.session.history.next_undo.description} (Ctrl+Z undoes it)", 5000)
+
+    def show_error(self, message: str) -> None:
+        self._show_error(message)
+
+    def _tool_changed(self, settings: ToolSettings) -> None:
+        self.edits.settings = settings
+        mode = "brush" if settings.brushes else "click" if settings.tool in ("delete_lesion", "relabel_lesion") else "navigate"
+        for view in self.views.values():
+            view.set_mode(mode)
+            view.set_brush_radius(settings.radius_mm)
+
+    def _voxel_clicked(self, voxel: tuple[int, int, int]) -> None:
+        self.edits.click(voxel)
+
+    def undo(self) -> None:
+        if self.edits.ready:
+            self.edits.session.undo()  # type: ignore[union-attr]
+            self.edit_step_done()
+
+    def redo(self) -> None:
+        if self.edits.ready:
+            self.edits.session.redo()  # type: ignore[union-attr]
+            self.edit_step_done()
+
+    def fill_holes(self) -> None:
+        if self.edits.ready:
+            step = self.edits.session.fill_holes(self.edits.settings.label)  # type: ignore[union-attr]
+            self.edit_step_done(None if step else "No holes to fill.")
+
+    def remove_islands_dialog(self) -> None:
+        if not self.edits.ready:
+            return
+        value, ok = QInputDialog.getDouble(self, "Remove islands", "Remove parts of the active label smaller than (mL):", 0.1, 0.0, 10000.0, 3)
+        if ok:
+            self.remove_islands(value)
+
+    def remove_islands(self, min_ml: float) -> None:
+        if self.edits.ready:
+            step = self.edits.session.remove_islands(self.edits.settings.label, min_ml)  # type: ignore[union-attr]
+            self.edit_step_done(None if step else f"No island smaller than {min_ml:g} mL.")
+
+    def lesion_voxel(self, lesion_id: int) -> tuple[int, int, int] | None:
+        lesion = next((l for l in (self.measurements.lesions if self.measurements else ()) if l.id == lesion_id), None)
+        if lesion is None or self.case is None or self.case.labels is None:
+            return None
+        centre = self.case.image.geometry.patient_to_index(lesion.centroid_mm)
+        return voxel_in_lesion(self.case.labels.array, lesion.bbox, tuple(centre), TUMOUR)
+
+    def delete_lesion(self, lesion_id: int, relabel: bool = False) -> None:
+        """Delete (or relabel as parenchyma) lesion ``lesion_id`` as one undoable step."""
+        voxel = self.lesion_voxel(lesion_id)
+        if voxel is None or not self.edits.ready:
+            return
+        session = self.edits.session
+        step = session.relabel_lesion(voxel) if relabel else session.delete_lesion(voxel)  # type: ignore[union-attr]
+        self.edit_step_done(None if step else "Nothing changed.")
+
+    def _lesion_menu(self, position: QPoint) -> None:
+        item = self.lesion_table.itemAt(position)
+        if item is None or not self.edits.ready:
+            return
+        lesion_id = int(self.lesion_table.item(item.row(), 0).text())
+        menu = QMenu(self)
+        menu.addAction(f"Delete lesion {lesion_id}", lambda: self.delete_lesion(lesion_id))
+        menu.addAction(f"Relabel lesion {lesion_id} as liver parenchyma", lambda: self.delete_lesion(lesion_id, relabel=True))
+        menu.exec(self.lesion_table.viewport().mapToGlobal(position))
 
     def _show_measurements(self, measurements: Measurements) -> None:
         case = self.case
@@ -434,11 +690,14 @@ class MainWindow(QMainWindow):
         self.measurements_ready.emit(measurements)
         self._stage(2, "the 3D model")
         lesions = measurements.lesions
-        self.mesher.submit(lambda: build_case_meshes(case.labels, lesions))
+        labels = case.labels
+        self.mesher.submit(lambda: build_case_meshes(copy_labels(labels), lesions))
 
     def _show_meshes(self, meshes: CaseMeshes) -> None:
         self.meshes = meshes
         self.view3d.set_meshes(meshes)
+        if not self.edits.updating:
+            self.show_stale(False)
         restore_view_state(self._pending_view_state, self.views, self.view3d, self.display_toolbar)
         selected = self._pending_view_state.get("selected_lesion")
         self._pending_view_state = {}
@@ -513,7 +772,49 @@ class MainWindow(QMainWindow):
             "The score supports, and does not replace, the judgement of the multidisciplinary team.",
         )
 
+    # crash recovery ---------------------------------------------------------------------
+    def offer_recovery(self, found: list[RecoveryInfo] | None = None) -> None:
+        """At start: offer the newest unsaved edits a crashed session left (recover / discard / later)."""
+        found = find_recoverable() if found is None else found
+        if not found:
+            return
+        info = found[0]
+        choice = self.ask_recovery(info)
+        if choice == "recover":
+            self.recover_case(info)
+        elif choice == "discard":
+            discard(info)
+
+    def ask_recovery(self, info: RecoveryInfo) -> str:
+        """``recover``, ``discard`` or ``later`` (a dialog; tests replace it)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved edits",
+                          f"A previous session ended with unsaved label edits:\n{info.describe()}\n\nRecover them?", parent=self)
+        recover_button = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+        discard_button = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return "recover" if box.clickedButton() is recover_button else "discard" if box.clickedButton() is discard_button else "later"
+
+    def recover_case(self, info: RecoveryInfo) -> None:
+        """Open the image the save belongs to with the recovered labels and edit log (then delete the save)."""
+        image = info.source.image
+
+        def job() -> Case:
+            base = load_case(image) if image else make_demo_case()
+            recovered = recover(info)
+            metadata = dict(base.metadata, recovered=True)
+            case = Case(base.image, recovered.labels, base.segments, base.clinical, metadata,
+                        base.warnings + recovered.labels.notices, list(recovered.log.entries))
+            discard(info)
+            return case
+
+        self.load_in_background(f"recovered edits of {Path(image).name or 'the demo case'}", job)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if not self.confirm_edits_closed():
+            event.ignore()
+            return
+        self.edits.stop()
         self.cancel_loading()
         self.view3d.close_plotter()
         super().closeEvent(event)

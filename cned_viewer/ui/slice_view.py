@@ -2,7 +2,10 @@
 
 Mouse: left click/drag sets the crosshair point (all views follow), wheel = next slice,
 Ctrl+wheel = zoom, middle drag (or Shift+left) = pan, right drag = window/level. Keys:
-Up/Down or PgUp/PgDown = slice, R = reset zoom. The pure mapping lives in
+Up/Down or PgUp/PgDown = slice, R = reset zoom. In ``brush`` mode (paint/erase) the left drag
+emits ``stroke_pressed`` / ``stroke_moved`` / ``stroke_released`` instead and a circle of the
+brush's physical size follows the mouse; in ``click`` mode (lesion tools, plugin seeds) a left
+click emits ``voxel_clicked``. Navigation stays on the other buttons and on Shift+left. The pure mapping lives in
 :mod:`cned_viewer.render.slice_geometry`.
 """
 
@@ -19,6 +22,7 @@ from cned_viewer.render.slice_geometry import ViewTransform, dragged_window, ind
 
 CROSSHAIR_COLOUR = QColor(80, 220, 120, 200)
 TEXT_COLOUR = QColor(230, 230, 120)
+BRUSH_COLOUR = QColor(255, 255, 255, 220)
 
 
 class SliceView(QWidget):
@@ -28,6 +32,10 @@ class SliceView(QWidget):
     point_picked = Signal(tuple)  # (z, y, x) voxel index chosen by the user
     cursor_text = Signal(str)  # readout of the voxel under the mouse
     window_dragged = Signal(float, float)  # width, level set by a right drag
+    stroke_pressed = Signal(tuple)  # (z, y, x) where a brush stroke starts (brush mode)
+    stroke_moved = Signal(tuple)  # (z, y, x) the brush moved to, left button held
+    stroke_released = Signal()
+    voxel_clicked = Signal(tuple)  # (z, y, x) left click in click mode (lesion tool, seed)
 
     def __init__(self, view: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +51,11 @@ class SliceView(QWidget):
         self._picture: QImage | None = None
         self._pixel_mm = (1.0, 1.0)
         self._drag: tuple[Qt.MouseButton, QPointF, tuple[float, float]] | None = None
+        self.mode = "navigate"  # "navigate", "brush" or "click"
+        self.brush_radius_mm = 5.0
+        self._mouse: QPointF | None = None
+        self._stroking = False
+        self.seeds: list[tuple[tuple[int, int, int], QColor]] = []  # plugin seeds shown as dots
         self.setMinimumSize(160, 160)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.WheelFocus)
@@ -104,6 +117,36 @@ class SliceView(QWidget):
             self._pixel_mm = (plane.pixel_width_mm, plane.pixel_height_mm)
         self.update()
 
+    def update_region(self, box: tuple[slice, slice, slice]) -> None:
+        """Labels changed inside ``box``: recompose only if the shown slice passes through it."""
+        span = box[self.axis]
+        if span.start <= self.index < span.stop:
+            self.refresh()
+
+    def set_mode(self, mode: str) -> None:
+        """``navigate``, ``brush`` (left drag paints) or ``click`` (left click picks a voxel)."""
+        if self._stroking:
+            self._stroking = False
+            self.stroke_released.emit()
+        self.mode = mode
+        self.setCursor(Qt.CursorShape.CrossCursor if mode != "navigate" else Qt.CursorShape.ArrowCursor)
+        self.update()
+
+    def set_brush_radius(self, radius_mm: float) -> None:
+        self.brush_radius_mm = float(radius_mm)
+        self.update()
+
+    def brush_circle(self) -> tuple[QPointF, float] | None:
+        """Centre (the voxel under the mouse) and radius in widget pixels of the brush outline."""
+        if self.mode != "brush" or self._mouse is None or self.transform() is None:
+            return None
+        voxel = self.voxel_at(self._mouse.x(), self._mouse.y())
+        if voxel is None:
+            return None
+        transform = self.transform()
+        pixels_per_mm = transform.rect()[2] / (transform.picture_pixels[0] * transform.pixel_mm[0])
+        return self.widget_point_of(voxel), self.brush_radius_mm * pixels_per_mm
+
     def transform(self) -> ViewTransform | None:
         if self._picture is None:
             return None
@@ -139,11 +182,26 @@ class SliceView(QWidget):
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
             painter.drawImage(self.image_rect(), self._picture)
             self._paint_crosshair(painter)
+            self._paint_seeds(painter)
+            circle = self.brush_circle()
+            if circle is not None:
+                painter.setPen(QPen(BRUSH_COLOUR, 1))
+                painter.drawEllipse(circle[0], circle[1], circle[1])
             painter.setPen(TEXT_COLOUR)
             width, level = self.window
             painter.drawText(QPointF(6, 16), f"{self.view}  {self.index + 1}/{self.slice_count}")
             painter.drawText(QPointF(6, self.height() - 6), f"W {width:.0f}  L {level:.0f}")
         painter.end()
+
+    def _paint_seeds(self, painter: QPainter) -> None:
+        for voxel, colour in self.seeds:
+            if voxel[self.axis] == self.index:
+                point = self.widget_point_of(voxel)
+                if point is not None:
+                    painter.setPen(QPen(QColor(0, 0, 0), 1))
+                    painter.setBrush(colour)
+                    painter.drawEllipse(point, 4.0, 4.0)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _paint_crosshair(self, painter: QPainter) -> None:
         if self.crosshair is None:
@@ -173,13 +231,23 @@ class SliceView(QWidget):
             button = Qt.MouseButton.MiddleButton
         start = self.pan if button == Qt.MouseButton.MiddleButton else self.window
         self._drag = (button, event.position(), start)
-        if button == Qt.MouseButton.LeftButton:
+        if button == Qt.MouseButton.LeftButton and self.mode != "navigate":
+            voxel = self.voxel_at(event.position().x(), event.position().y())
+            if voxel is not None and self.mode == "brush":
+                self._stroking = True
+                self.stroke_pressed.emit(voxel)
+            elif voxel is not None:
+                self.voxel_clicked.emit(voxel)
+        elif button == Qt.MouseButton.LeftButton:
             self._pick(event.position())
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt naming
         position = event.position()
         voxel = self.voxel_at(position.x(), position.y())
+        self._mouse = position
+        if self.mode == "brush":
+            self.update()
         if voxel is not None and self.case is not None:
             labels = self.case.labels
             self.cursor_text.emit(voxel_readout(voxel, self.case.image.array, None if labels is None else labels.array,
@@ -188,7 +256,10 @@ class SliceView(QWidget):
             return
         button, origin, start = self._drag
         dx, dy = position.x() - origin.x(), position.y() - origin.y()
-        if button == Qt.MouseButton.LeftButton:
+        if button == Qt.MouseButton.LeftButton and self._stroking:
+            if voxel is not None:
+                self.stroke_moved.emit(voxel)
+        elif button == Qt.MouseButton.LeftButton and self.mode == "navigate":
             self._pick(position)
         elif button == Qt.MouseButton.MiddleButton:
             self.pan = (start[0] + dx, start[1] + dy)
@@ -200,7 +271,15 @@ class SliceView(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt naming
         self._drag = None
+        if self._stroking:
+            self._stroking = False
+            self.stroke_released.emit()
         event.accept()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self._mouse = None
+        self.update()
+        super().leaveEvent(event)
 
     def _pick(self, position: QPointF) -> None:
         voxel = self.voxel_at(position.x(), position.y())

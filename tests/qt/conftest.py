@@ -20,7 +20,22 @@ def isolated_settings(tmp_path, monkeypatch):
     QCoreApplication.setOrganizationName("cned-viewer-tests")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setenv("CNED_RECOVERY_DIR", str(tmp_path / "recovery"))
+    monkeypatch.setenv("CNED_CONFIG_DIR", str(tmp_path / "config"))
     yield
+
+
+@pytest.fixture(autouse=True)
+def quiet_questions(monkeypatch) -> dict[str, list]:
+    """Unsaved-edits and recovery questions answer "discard" / "later" (a modal box would block); tests may change it."""
+    from cned_viewer.ui.main_window import MainWindow
+
+    asked: dict[str, list] = {"unsaved": [], "recovery": []}
+    answers = {"unsaved": "discard", "recovery": "later"}
+    monkeypatch.setattr(MainWindow, "ask_unsaved_edits", lambda self: asked["unsaved"].append(1) or answers["unsaved"])
+    monkeypatch.setattr(MainWindow, "ask_recovery", lambda self, info: asked["recovery"].append(info) or answers["recovery"])
+    asked["answers"] = answers  # type: ignore[assignment]
+    return asked
 
 
 @pytest.fixture

@@ -1,0 +1,75 @@
+"""Safe saving in the window: recovery saves while editing, Save labels as, the close question, recovery at start."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cned_viewer.core.labels import TUMOUR
+from cned_viewer.editing.brush import Brush
+from cned_viewer.editing.rules import PaintRules
+from cned_viewer.io.masks import load_labels
+from cned_viewer.io.recovery import find_recoverable
+
+
+@pytest.fixture
+def edited(window, wait_ready):
+    window.open_demo()
+    wait_ready(window)
+    session = window.edits.session
+    session.begin_stroke((60, 40, 40), Brush(3.0), PaintRules.paint(TUMOUR))
+    session.end_stroke()
+    wait_ready(window)
+    assert window.edits.has_unsaved_changes
+    return window
+
+
+def test_autosave_then_save_labels_discards_the_recovery(qtbot, edited, tmp_path) -> None:
+    window = edited
+    window.edits.autosaver.interval_s = 0
+    window.edits.autosave_tick()
+    qtbot.waitUntil(lambda: (window.edits.autosaver.folder / "manifest.json").is_file())
+    qtbot.waitUntil(lambda: not window.edits.autosave_writer.busy)
+    assert len(find_recoverable(include_running=True)) == 1
+    target = tmp_path / "edited.nii.gz"
+    window.save_labels_to(str(target))
+    qtbot.waitUntil(lambda: not window.edits.has_unsaved_changes)
+    assert find_recoverable(include_running=True) == []
+    saved = load_labels(target, window.case.image.geometry, "app")
+    assert np.array_equal(saved.array, window.case.labels.array)
+
+
+def test_close_with_unsaved_edits_asks(qtbot, edited, quiet_questions) -> None:
+    window = edited
+    quiet_questions["answers"]["unsaved"] = "cancel"
+    assert not window.close()
+    assert window.isVisible() and len(quiet_questions["unsaved"]) == 1
+    quiet_questions["answers"]["unsaved"] = "discard"
+    assert window.close()
+
+
+def test_bundle_save_marks_saved(qtbot, edited, tmp_path) -> None:
+    window = edited
+    window.save_to(tmp_path / "case.cned")
+    qtbot.waitUntil(lambda: not window.edits.has_unsaved_changes)
+    from cned_viewer.io.case_bundle import load_bundle
+
+    assert np.array_equal(load_bundle(tmp_path / "case.cned").case.labels.array, window.case.labels.array)
+
+
+def test_recovery_is_offered_and_recovered(qtbot, edited, window, wait_ready, quiet_questions) -> None:
+    edits = window.edits
+    edits.autosaver.save_now()
+    expected = window.case.labels.array.copy()
+    found = find_recoverable(include_running=True)
+    edits.session.mark_saved()  # as if the app had crashed: the save stays, nothing asks
+    edits.autosaver = None
+    quiet_questions["answers"]["recovery"] = "recover"
+    window.offer_recovery(found)
+    qtbot.waitUntil(lambda: window.case is not None and window.case.metadata.get("recovered"), timeout=60_000)
+    wait_ready(window)
+    assert np.array_equal(window.case.labels.array, expected)
+    assert window.edits.has_unsaved_changes
+    assert [p.operation for p in window.case.provenance] == ["paint"]
+    assert window.edits.session.log.entries is window.case.provenance
+    assert not found[0].folder.exists()
