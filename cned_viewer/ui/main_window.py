@@ -48,6 +48,7 @@ from cned_viewer.kernels import warm_up
 from cned_viewer.measure import Measurements
 from cned_viewer.measure.incremental import IncrementalMeasurer
 from cned_viewer.mesh.case_meshes import CaseMeshes, build_case_meshes
+from cned_viewer.plugins.manager import PluginManager
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
 from cned_viewer.scores import build_inputs, evaluate_all
 from cned_viewer.scores.inputs import measured_items
@@ -57,8 +58,10 @@ from cned_viewer.ui.display_toolbar import DisplayToolbar
 from cned_viewer.ui.edit_controller import EditController, copy_labels
 from cned_viewer.ui.edit_toolbar import EditDock
 from cned_viewer.ui.lesion_table import LesionTable
+from cned_viewer.ui.plugin_dialog import PluginDialog
 from cned_viewer.ui.recent_cases import RecentCase, RecentCases
 from cned_viewer.ui.score_panel import ScorePanel
+from cned_viewer.ui.segment_panel import SegmentPanel, import_step
 from cned_viewer.ui.series_dialog import SeriesDialog
 from cned_viewer.ui.slice_view import SliceView
 from cned_viewer.ui.view3d import View3D
@@ -78,7 +81,8 @@ class MainWindow(QMainWindow):
     meshes_ready = Signal(object)
     scores_ready = Signal(object)
 
-    def __init__(self, interactive_3d: bool | None = None, warm_up_kernels: bool = True) -> None:
+    def __init__(self, interactive_3d: bool | None = None, warm_up_kernels: bool = True,
+                 plugin_manager: PluginManager | None = None) -> None:
         super().__init__()
         self.setWindowTitle(f"CNED Viewer {__version__}")
         self.setAcceptDrops(True)
@@ -106,6 +110,11 @@ class MainWindow(QMainWindow):
         self.saver.finished.connect(self._saved)
         self.saver.failed.connect(self._show_error)
         self.edits = EditController(self)
+        self.importer = BackgroundRunner(self)
+        self.importer.finished.connect(lambda found: self.apply_plugin_step(*found))
+        self.importer.failed.connect(self._show_error)
+        self.plugins = plugin_manager or PluginManager()
+        plugin_problems = self._discover_plugins()
         self.warmer = BackgroundRunner(self)
         if warm_up_kernels:  # load the numba kernels now, not in the middle of the first measurement
             self.warmer.submit(warm_up)
@@ -119,10 +128,16 @@ class MainWindow(QMainWindow):
         self.display_toolbar = DisplayToolbar(self)
         self.edit_dock = EditDock(self)
         self.edit_dock.setEnabled(False)
+        self.segment_panel = SegmentPanel(self, self.plugins)
+        self.segment_panel.hide()
         self._connect_views()
         self._build_layout()
         self._build_menus()
         self._build_status_bar()
+        self.plugin_notice = QLabel(plugin_problems)  # stays until the plugins are looked at
+        self.plugin_notice.setStyleSheet("color: #b00020;")
+        self.plugin_notice.setVisible(bool(plugin_problems))
+        self.statusBar().addPermanentWidget(self.plugin_notice)
         self.resize(1440, 900)
 
     # layout -------------------------------------------------------------------------
@@ -175,6 +190,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.addToolBar(self.display_toolbar)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.edit_dock)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.segment_panel)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -183,6 +199,8 @@ class MainWindow(QMainWindow):
         self.open_labels_action = self._action(file_menu, "Open &labels...", self.open_labels, "Ctrl+L")
         self._action(file_menu, "Open case &bundle...", self.open_bundle_dialog, "Ctrl+B")
         self._action(file_menu, "Open d&emo case", self.open_demo, "Ctrl+D")
+        self.import_menu = file_menu.addMenu("&Import")
+        self.import_menu.aboutToShow.connect(self._fill_import_menu)
         self.recent_menu = file_menu.addMenu("&Recent cases")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -192,6 +210,11 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._build_edit_menu()
+        self.segment_menu = self.menuBar().addMenu("&Segment")
+        self.segment_menu.aboutToShow.connect(self._fill_segment_menu)
+        self._fill_segment_menu()
+        tools_menu = self.menuBar().addMenu("&Tools")
+        self._action(tools_menu, "&Plugins...", self.show_plugins)
         view_menu = self.menuBar().addMenu("&View")
         for number, (name, (width, level)) in enumerate(WINDOW_PRESETS.items(), start=1):
             self._action(view_menu, f"Window: {name} (W {width:g} / L {level:g})", lambda n=name: self.display_toolbar.preset_box.setCurrentText(n), f"Ctrl+{number}")
@@ -623,7 +646,100 @@ class MainWindow(QMainWindow):
             view.set_brush_radius(settings.radius_mm)
 
     def _voxel_clicked(self, voxel: tuple[int, int, int]) -> None:
-        self.edits.click(voxel)
+        if self.segment_panel.isVisible() and self.segment_panel.segmenter is not None:
+            self.segment_panel.add_seed(voxel)
+        else:
+            self.edits.click(voxel)
+
+    def set_view_mode(self, mode: str | None) -> None:
+        """Force a slice-view mode (``click`` for plugin seeds); None: back to the edit tool's mode."""
+        if mode is None:
+            self._tool_changed(self.edit_dock.settings)
+            return
+        for view in self.views.values():
+            view.set_mode(mode)
+
+    # plugins ---------------------------------------------------------------------------
+    def _discover_plugins(self) -> str:
+        """Load the enabled plugins; a non-blocking notice naming those that failed ('' if none)."""
+        try:
+            records = self.plugins.discover()
+        except Exception as error:  # noqa: BLE001 - plugins must never stop the app
+            return f"Plugins could not be listed: {error}"
+        failed = [r.name for r in records if r.state == "failed"]
+        return f"{len(failed)} plugin(s) failed to load: {', '.join(failed)} (Tools > Plugins... says why)" if failed else ""
+
+    def show_plugins(self) -> None:
+        PluginDialog(self.plugins, self).exec()
+        self.plugin_notice.hide()
+        self._fill_segment_menu()
+
+    def _fill_segment_menu(self) -> None:
+        self.segment_menu.clear()
+        segmenters = self.plugins.segmenters()
+        for plugin_name, segmenter in segmenters:
+            action = self.segment_menu.addAction(f"{segmenter.name} ({plugin_name})...")
+            action.setToolTip(segmenter.description)
+            action.triggered.connect(lambda _=False, p=plugin_name, s=segmenter: self.start_segmenter(p, s))
+        if not segmenters:
+            self.segment_menu.addAction("(no segmenter plugin enabled: Tools > Plugins...)").setEnabled(False)
+
+    def start_segmenter(self, plugin_name: str, segmenter) -> None:
+        if self.case is None:
+            self._show_error("open a case first")
+            return
+        self.segment_panel.open_for(plugin_name, segmenter)
+
+    def _fill_import_menu(self) -> None:
+        self.import_menu.clear()
+        importers = self.plugins.importers()
+        for plugin_name, importer in importers:
+            action = self.import_menu.addAction(f"{importer.name} ({plugin_name})...")
+            action.setToolTip(importer.description)
+            action.triggered.connect(lambda _=False, p=plugin_name, i=importer: self._import_dialog(p, i))
+        if not importers:
+            self.import_menu.addAction("(no importer plugin enabled)").setEnabled(False)
+
+    def _import_dialog(self, plugin_name: str, importer) -> None:
+        if self.case is None:
+            self._show_error("open an image first; imported labels are placed on its grid")
+            return
+        path, _ = QFileDialog.getOpenFileName(self, f"Import: {importer.name}", "", "All files (*)")
+        if not path:
+            path = QFileDialog.getExistingDirectory(self, f"Import: {importer.name} (a folder of masks)")
+        if path:
+            self.import_with(plugin_name, importer, path)
+
+    def import_with(self, plugin_name: str, importer, path: str) -> None:
+        """Read ``path`` with a plugin importer in a worker; the result becomes one undoable step."""
+        if self.case is None:
+            return
+        self.statusBar().showMessage(f"Importing {Path(path).name} with {importer.name}...")
+        self.importer.submit(import_step(self.plugins, plugin_name, importer, path, self.case))
+
+    def apply_plugin_step(self, step, notices=()) -> None:
+        """Apply a plugin's step through the edit session: one undo step, logged in the case's provenance."""
+        case = self.case
+        if case is None:
+            return
+        if case.labels is None:
+            self._show_error("this case has no label map yet: open labels first (File > Open labels)")
+            return
+        if not self.edits.ready:
+            self._show_error("the case is still being measured; try again when it is ready")
+            return
+        if not step.records:
+            self.statusBar().showMessage(f"{step.description}: nothing changed.", 8000)
+            return
+        session = self.edits.session
+        if any(r.target == "segments" for r in step.records) and "segments" not in session.maps:  # type: ignore[union-attr]
+            from cned_viewer.core.labels import SEGMENT_LABEL_TABLE, LabelMap
+
+            case.segments = LabelMap.empty_like(case.image.geometry, SEGMENT_LABEL_TABLE)
+            session.maps["segments"] = case.segments  # type: ignore[union-attr]
+        session.apply_step(step)  # type: ignore[union-attr]
+        extra = f" ({'; '.join(notices)})" if notices else ""
+        self.edit_step_done(f"Applied {step.description} as one step (Ctrl+Z undoes it){extra}.")
 
     def undo(self) -> None:
         if self.edits.ready:
