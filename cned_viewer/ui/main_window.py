@@ -49,6 +49,7 @@ from cned_viewer.measure import Measurements
 from cned_viewer.measure.incremental import IncrementalMeasurer
 from cned_viewer.mesh.case_meshes import CaseMeshes, build_case_meshes
 from cned_viewer.plugins.manager import PluginManager
+from cned_viewer.render.report_export import write_case_report
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
 from cned_viewer.scores import build_inputs, evaluate_all
 from cned_viewer.scores.inputs import measured_items
@@ -60,6 +61,7 @@ from cned_viewer.ui.edit_toolbar import EditDock
 from cned_viewer.ui.lesion_table import LesionTable
 from cned_viewer.ui.plugin_dialog import PluginDialog
 from cned_viewer.ui.recent_cases import RecentCase, RecentCases
+from cned_viewer.ui.report_dialog import ReportDialog
 from cned_viewer.ui.score_panel import ScorePanel
 from cned_viewer.ui.segment_panel import SegmentPanel, import_step
 from cned_viewer.ui.series_dialog import SeriesDialog
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
     """Opens a case in the background and shows it; the window never waits on I/O."""
 
     measurements_ready = Signal(object)
+    report_written = Signal(object)  # Path of the exported PDF
     meshes_ready = Signal(object)
     scores_ready = Signal(object)
 
@@ -110,6 +113,9 @@ class MainWindow(QMainWindow):
         self.saver.finished.connect(self._saved)
         self.saver.failed.connect(self._show_error)
         self.edits = EditController(self)
+        self.reporter = BackgroundRunner(self)
+        self.reporter.finished.connect(self._report_done)
+        self.reporter.failed.connect(self._show_error)
         self.importer = BackgroundRunner(self)
         self.importer.finished.connect(lambda found: self.apply_plugin_step(*found))
         self.importer.failed.connect(self._show_error)
@@ -207,6 +213,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Save case", self.save_case, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save case &as...", self.save_case_as, QKeySequence.StandardKey.SaveAs)
         self.save_labels_action = self._action(file_menu, "Save &labels as...", self.save_labels_as, "Ctrl+Alt+S")
+        self._action(file_menu, "Export &report...", self.export_report_dialog, "Ctrl+P")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._build_edit_menu()
@@ -513,6 +520,31 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(f"Saving {path}...")
             self.saver.submit(job)
+
+    def export_report_dialog(self) -> None:
+        """File > Export report: path, page size and de-identification, then the PDF in a worker."""
+        if self.case is None or self.case.labels is None:
+            self._show_error("open a case with labels first")
+            return
+        name = str(self.case.metadata.get("PatientID") or "case").replace("/", "_")
+        start = str((self.bundle_folder.parent if self.bundle_folder else Path.home()) / f"{name}-cned-report.pdf")
+        dialog = ReportDialog(start, self)
+        if dialog.exec():
+            path, page_size, deidentify = dialog.choices()
+            if path:
+                self.export_report(path, page_size, deidentify)
+
+    def export_report(self, path: str, page_size: str = "a4", deidentify: bool = False) -> None:
+        """Write the report of the case as it is now (labels, clinical data and overrides, edit log) in a worker."""
+        if self.case is None or self.case.labels is None:
+            return
+        case = self._case_snapshot()
+        self.statusBar().showMessage(f"Writing the report {path}...")
+        self.reporter.submit(lambda: write_case_report(case, path, page_size, deidentify))
+
+    def _report_done(self, path: Path) -> None:
+        self.statusBar().showMessage(f"Report written: {path}", 15000)
+        self.report_written.emit(path)
 
     def ask_unsaved_edits(self) -> str:
         """``save``, ``discard`` or ``cancel`` (a dialog; tests replace it)."""
