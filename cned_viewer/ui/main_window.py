@@ -910,7 +910,10 @@ class MainWindow(QMainWindow):
             "Slice views: left click = crosshair (all views follow), wheel = next slice, Ctrl+wheel = zoom, "
             "middle drag or Shift+left drag = pan, right drag = window/level, R = reset zoom.\n"
             "3D view: left drag = rotate, right drag or wheel = zoom, middle drag = pan, click a lesion = select it.\n"
-            "Lesion table: click a row to highlight the lesion in 3D and move the slices to its centre.",
+            "Lesion table: click a row to highlight the lesion in 3D and move the slices to its centre; right click to delete or relabel it.\n"
+            "Editing (Edit labels dock): Paint (B) / Erase (E): left drag in a slice view; [ and ] change the brush radius; "
+            "Navigate (N) gives the left button back to the crosshair. Ctrl+Z / Ctrl+Shift+Z undo and redo.\n"
+            "Segment menu: click seeds in a slice view, then Run (Cancel stops it); the result is one undo step.",
         )
 
     def about(self) -> None:
