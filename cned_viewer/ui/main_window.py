@@ -707,14 +707,8 @@ class MainWindow(QMainWindow):
         self._fill_segment_menu()
 
     def _fill_segment_menu(self) -> None:
-        self.segment_menu.clear()
-        segmenters = self.plugins.segmenters()
-        for plugin_name, segmenter in segmenters:
-            action = self.segment_menu.addAction(f"{segmenter.name} ({plugin_name})...")
-            action.setToolTip(segmenter.description)
-            action.triggered.connect(lambda _=False, p=plugin_name, s=segmenter: self.start_segmenter(p, s))
-        if not segmenters:
-            self.segment_menu.addAction("(no segmenter plugin enabled: Tools > Plugins...)").setEnabled(False)
+        _fill_contribution_menu(self.segment_menu, self.plugins.segmenters(), self.start_segmenter,
+                                "(no segmenter plugin enabled: Tools > Plugins...)")
 
     def start_segmenter(self, plugin_name: str, segmenter) -> None:
         if self.case is None:
@@ -723,14 +717,7 @@ class MainWindow(QMainWindow):
         self.segment_panel.open_for(plugin_name, segmenter)
 
     def _fill_import_menu(self) -> None:
-        self.import_menu.clear()
-        importers = self.plugins.importers()
-        for plugin_name, importer in importers:
-            action = self.import_menu.addAction(f"{importer.name} ({plugin_name})...")
-            action.setToolTip(importer.description)
-            action.triggered.connect(lambda _=False, p=plugin_name, i=importer: self._import_dialog(p, i))
-        if not importers:
-            self.import_menu.addAction("(no importer plugin enabled)").setEnabled(False)
+        _fill_contribution_menu(self.import_menu, self.plugins.importers(), self._import_dialog, "(no importer plugin enabled)")
 
     def _import_dialog(self, plugin_name: str, importer) -> None:
         if self.case is None:
@@ -980,3 +967,14 @@ def _with_labels(case: Case, path: str, mapping: str) -> Case:
     """A copy of ``case`` with labels read from ``path`` (mapped, on the image grid)."""
     labels = load_labels(path, case.image.geometry, mapping)
     return Case(case.image, labels, case.segments, case.clinical, dict(case.metadata, labels_source=path), case.warnings + labels.notices)
+
+
+def _fill_contribution_menu(menu, entries, on_trigger: Callable[[str, object], None], empty_text: str) -> None:
+    """One action per (plugin name, contribution); a disabled hint when there is none."""
+    menu.clear()
+    for plugin_name, contribution in entries:
+        action = menu.addAction(f"{contribution.name} ({plugin_name})...")
+        action.setToolTip(contribution.description)
+        action.triggered.connect(lambda _=False, p=plugin_name, c=contribution: on_trigger(p, c))
+    if not entries:
+        menu.addAction(empty_text).setEnabled(False)
