@@ -96,8 +96,8 @@ class EditDock(QDockWidget):
         layout.addLayout(form)
         layout.addStretch(1)
         self.setWidget(body)
+        self._show(self.settings)  # before set_table, which reads the widgets back
         self.set_table(DEFAULT_LABEL_TABLE)
-        self._show(self.settings)
         self.tool_group.idToggled.connect(lambda _id, on: on and self._read())
         self.label_box.currentIndexChanged.connect(lambda _i: self._read())
         self.radius_slider.valueChanged.connect(lambda v: self.radius_spin.setValue(v / SLIDER_STEPS_PER_MM))

@@ -197,3 +197,15 @@ def test_ircad_stroke_updates_tlvr_live_and_ends_equal_to_a_full_measure(qtbot, 
     wait_ready(window, 120_000)
     assert not window.measurements.lesions_stale
     assert _without_timings(window.measurements) == _without_timings(measure(window.case))
+
+
+def test_edit_dock_starts_with_the_default_tool_settings(qtbot):
+    """The widgets show, and the dock reports, the defaults (not the spin boxes' minima)."""
+    from cned_viewer.editing.tool_settings import ToolSettings
+    from cned_viewer.ui.edit_toolbar import EditDock
+
+    dock = EditDock()
+    qtbot.addWidget(dock)
+    defaults = ToolSettings()
+    assert dock.settings.radius_mm == defaults.radius_mm == dock.radius_spin.value()
+    assert dock.settings.intensity_hu == defaults.intensity_hu
