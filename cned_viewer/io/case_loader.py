@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 
 from cned_viewer.core.case import Case
+from cned_viewer.io.dicom_series import DicomScan
 from cned_viewer.io.images import load_image
 from cned_viewer.io.label_mappings import LabelMapping
 from cned_viewer.io.masks import load_labels
 
 
 def load_case(
-    image_path: str | os.PathLike,
+    image_path: str | os.PathLike | DicomScan,
     labels_path: str | os.PathLike | None = None,
     mapping: str | os.PathLike | LabelMapping | None = None,
     series: str | None = None,

@@ -43,9 +43,11 @@ def read_sitk(path: Path, what: str) -> sitk.Image:
         raise UserError(f"cannot read {what} {path.name}: {first[:160]}; check the file is a complete NIfTI, NRRD or MHA image") from None
 
 
-def load_image(path: str | os.PathLike, series: str | None = None) -> LoadedImage:
-    """Open ``path``: a DICOM folder (``series`` picks one by UID or list number), a DICOM
-    file (its series), or an image file."""
+def load_image(path: str | os.PathLike | DicomScan, series: str | None = None) -> LoadedImage:
+    """Open ``path``: a DICOM folder (``series`` picks one by UID or list number) or a scan of
+    one already made, a DICOM file (its series), or an image file."""
+    if isinstance(path, DicomScan):
+        return _load_from_scan(path, series)
     source = Path(path)
     if source.is_dir():
         return _load_from_scan(scan_dicom_folder(source), series)

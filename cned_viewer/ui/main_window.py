@@ -348,15 +348,16 @@ class MainWindow(QMainWindow):
         self.scanner.submit(lambda: scan_dicom_folder(folder))
 
     def _choose_series(self, scan: DicomScan) -> None:
-        folder = str(scan.folder)
-        if len(scan.series) <= 1:
-            self.open_path(folder)
-            return
-        dialog = SeriesDialog(scan, self)
-        if dialog.exec():
-            self.open_path(folder, series=dialog.chosen_uid())
-        else:
-            self._stage_done("Cancelled.")
+        """Load the series the user picks (or the only one) from the scan already made."""
+        series = None
+        if len(scan.series) > 1:
+            dialog = SeriesDialog(scan, self)
+            if not dialog.exec():
+                self._stage_done("Cancelled.")
+                return
+            series = dialog.chosen_uid()
+        recent = RecentCase(str(scan.folder.resolve()), None, None, series)
+        self.load_in_background(scan.folder.name, lambda: load_case(scan, series=series), recent)
 
     def open_image_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open image", "", IMAGE_FILTER)
@@ -580,8 +581,6 @@ class MainWindow(QMainWindow):
 
     # showing results ------------------------------------------------------------------
     def _show_case(self, case: Case) -> None:
-        if not isinstance(case.clinical, ClinicalData):
-            case.clinical = ClinicalData()
         self.case = case
         self.measurements = None
         self.meshes = None
