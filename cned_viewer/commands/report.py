@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cned_viewer.commands.common import add_case_arguments, labelled_case_from_args, read_json_file
 from cned_viewer.core.clinical import ClinicalData
-from cned_viewer.render.report_export import SNAPSHOT_VIEWS, report_images, write_case_report  # noqa: F401 - one code path with the app
+from cned_viewer.render.report_export import write_case_report
 from cned_viewer.report.pdf_writer import PAGE_SIZES
 
 

@@ -18,6 +18,13 @@ PORTAL_VEIN = 3
 HEPATIC_VEINS = 4
 
 
+def array_digest(array: np.ndarray) -> str:
+    """SHA-256 of an array's shape, type and bytes: tells whether two label arrays are identical."""
+    digest = hashlib.sha256(repr((array.shape, str(array.dtype))).encode())
+    digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class Label:
     """One structure: its voxel value, a stable key (used in JSON), a display name and colour."""
@@ -119,7 +126,4 @@ class LabelMap:
 
     def checksum(self) -> str:
         """SHA-256 of the label bytes and grid, to identify the exact mask in reports."""
-        digest = hashlib.sha256()
-        digest.update(repr(self.geometry).encode())
-        digest.update(np.ascontiguousarray(self.array).tobytes())
-        return digest.hexdigest()
+        return hashlib.sha256((repr(self.geometry) + array_digest(self.array)).encode()).hexdigest()

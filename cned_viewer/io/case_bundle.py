@@ -16,7 +16,6 @@ interrupted save leaves the previous bundle readable.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -24,19 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
-import SimpleITK as sitk
 
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.core.labels import SEGMENT_LABEL_TABLE
+from cned_viewer.core.labels import array_digest as labels_digest
 from cned_viewer.errors import UserError
-from cned_viewer.io.atomic import atomic_write, atomic_write_text
+from cned_viewer.io.atomic import atomic_write_text
 from cned_viewer.io.images import load_image
 from cned_viewer.io.label_mappings import LabelMapping
 from cned_viewer.io.masks import load_labels, save_labels
-from cned_viewer.io.sitk_bridge import to_sitk
+from cned_viewer.io.sitk_bridge import write_image
 
 FORMAT_NAME = "cned-case-bundle"
 FORMAT_VERSION = 1
@@ -59,13 +57,6 @@ class Bundle:
     case: Case
     view_state: dict[str, Any] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
-
-
-def labels_digest(array: np.ndarray) -> str:
-    """SHA-256 of the label voxels (shape + bytes): checks that the labels read back are those saved."""
-    digest = hashlib.sha256(repr(array.shape).encode())
-    digest.update(np.ascontiguousarray(array, dtype=np.uint8).tobytes())
-    return digest.hexdigest()
 
 
 def is_bundle(path: str | os.PathLike) -> bool:
@@ -103,13 +94,12 @@ def save_bundle(
         save_labels(case.segments, folder / SEGMENTS_FILE)
         files["segments"] = SEGMENTS_FILE
     if image_mode == "copy":
-        image = to_sitk(case.image.array, case.image.geometry)
-        atomic_write(folder / IMAGE_FILE, lambda tmp: sitk.WriteImage(image, str(tmp), useCompression=True))
+        write_image(case.image.array, case.image.geometry, folder / IMAGE_FILE)
         image_entry: dict[str, Any] = {"mode": "copy", "file": IMAGE_FILE}
     else:
         image_entry = {"mode": "reference", "path": str(Path(source).resolve()), "series": case.metadata.get("SeriesInstanceUID")}
     image_entry["geometry"] = case.image.geometry.to_json()
-    clinical = case.clinical if isinstance(case.clinical, ClinicalData) else ClinicalData()
+    clinical = case.clinical
     atomic_write_text(folder / CLINICAL_FILE, clinical.to_json())
     manifest = {
         "format": FORMAT_NAME,

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import SimpleITK as sitk
-
 from cned_viewer.demo.phantom import make_demo_case
-from cned_viewer.io.atomic import atomic_write
 from cned_viewer.io.masks import save_labels
-from cned_viewer.io.sitk_bridge import to_sitk
+from cned_viewer.io.sitk_bridge import write_image
 
 
 def save_demo_case(folder: Path) -> tuple[Path, Path]:
     """Write ``demo_ct.nii.gz`` and ``demo_labels.nii.gz`` into ``folder``; returns both paths."""
     case = make_demo_case()
-    image = to_sitk(case.image.array, case.image.geometry)
-    ct = atomic_write(folder / "demo_ct.nii.gz", lambda tmp: sitk.WriteImage(image, str(tmp), useCompression=True))
+    ct = write_image(case.image.array, case.image.geometry, folder / "demo_ct.nii.gz")
     return ct, save_labels(case.labels, folder / "demo_labels.nii.gz")

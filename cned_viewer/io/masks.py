@@ -18,10 +18,9 @@ import SimpleITK as sitk
 from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE, LABEL_DTYPE, LabelMap, LabelTable
 from cned_viewer.errors import UserError
-from cned_viewer.io.atomic import atomic_write
 from cned_viewer.io.images import has_image_suffix, read_sitk
 from cned_viewer.io.label_mappings import LabelMapping, key_for_segment_name, resolve_mapping
-from cned_viewer.io.sitk_bridge import array_and_geometry, to_sitk
+from cned_viewer.io.sitk_bridge import array_and_geometry, to_sitk, write_image
 
 SAVE_SUFFIXES = (".nii", ".nii.gz", ".nrrd", ".mha")
 
@@ -124,5 +123,4 @@ def save_labels(labels: LabelMap, path: str | os.PathLike) -> Path:
     target = Path(path)
     if not any(target.name.lower().endswith(s) for s in SAVE_SUFFIXES):
         raise UserError(f"cannot save labels as {target.name}; use one of {', '.join(SAVE_SUFFIXES)}")
-    image = to_sitk(labels.array, labels.geometry)
-    return atomic_write(target, lambda tmp: sitk.WriteImage(image, str(tmp), useCompression=True))
+    return write_image(labels.array, labels.geometry, target)

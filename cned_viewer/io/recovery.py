@@ -19,7 +19,6 @@ labels and log, :func:`discard` deletes a save. After the user saves or closes c
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -36,7 +35,7 @@ import numpy as np
 import platformdirs
 
 from cned_viewer.core.geometry import Geometry
-from cned_viewer.core.labels import Label, LabelMap, LabelTable
+from cned_viewer.core.labels import Label, LabelMap, LabelTable, array_digest
 from cned_viewer.editing.log import EditLog
 from cned_viewer.editing.session import EditSession
 from cned_viewer.errors import UserError
@@ -136,7 +135,7 @@ class Autosaver:
             "created": self.created, "updated": _now_iso(), "generation": n,
             "source": {"image": self.source.image, "labels": self.source.labels, "original_checksum": self.source.original_checksum},
             "labels_file": f"labels-{n}.npz", "log_file": f"log-{n}.json",
-            "labels_sha256": _array_digest(labels.array),
+            "labels_sha256": array_digest(labels.array),
             "geometry": _geometry_json(labels.geometry), "table": _table_json(labels.table),
             "edits": len(self.session.log), "revision": self.session.revision,
         }
@@ -232,7 +231,7 @@ def recover(info: RecoveryInfo) -> Recovered:
         log = EditLog.from_json(json.loads((info.folder / manifest["log_file"]).read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError) as error:
         raise UserError(f"the recovery save in {info.folder} is damaged ({error}); discard it") from None
-    if _array_digest(array) != manifest["labels_sha256"]:
+    if array_digest(array) != manifest["labels_sha256"]:
         raise UserError(f"the recovery save in {info.folder} does not match its checksum; discard it")
     g = manifest["geometry"]
     geometry = Geometry(tuple(g["size_xyz"]), tuple(g["spacing_xyz_mm"]), tuple(g["origin_xyz_mm"]), tuple(g["direction"]))
@@ -266,12 +265,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _array_digest(array: np.ndarray) -> str:
-    digest = hashlib.sha256(repr((array.shape, str(array.dtype))).encode())
-    digest.update(np.ascontiguousarray(array).tobytes())
-    return digest.hexdigest()
 
 
 def _geometry_json(geometry: Geometry) -> dict[str, Any]:

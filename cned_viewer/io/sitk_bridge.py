@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import SimpleITK as sitk
 
 from cned_viewer.core.geometry import Geometry
 from cned_viewer.errors import UserError
+from cned_viewer.io.atomic import atomic_write
 
 
 def geometry_of(image: sitk.Image) -> Geometry:
@@ -23,6 +27,12 @@ def array_and_geometry(image: sitk.Image, what: str) -> tuple[np.ndarray, Geomet
     if image.GetDimension() != 3:
         raise UserError(f"{what} is {image.GetDimension()}D; a 3D image is needed (split 4D series first)")
     return sitk.GetArrayFromImage(image), geometry_of(image)
+
+
+def write_image(array: np.ndarray, geometry: Geometry, path: str | os.PathLike) -> Path:
+    """Write ``array`` on ``geometry`` as a compressed NIfTI/NRRD/MHA file (by suffix), atomically."""
+    image = to_sitk(array, geometry)
+    return atomic_write(path, lambda tmp: sitk.WriteImage(image, str(tmp), useCompression=True))
 
 
 def to_sitk(array: np.ndarray, geometry: Geometry) -> sitk.Image:

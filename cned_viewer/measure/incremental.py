@@ -43,7 +43,7 @@ from cned_viewer.measure.burden import (
 from cned_viewer.measure.engine import _label_map
 from cned_viewer.measure.lesions import LesionEngine
 from cned_viewer.measure.options import MeasureOptions
-from cned_viewer.measure.results import Burden, LesionSet, Measurements
+from cned_viewer.measure.results import Burden, Measurements
 
 _ORGAN_LUT = organ_lookup(ORGAN_VALUES)
 

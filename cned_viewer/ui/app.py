@@ -17,10 +17,10 @@ def run_app(demo: bool = False, image: str | None = None, labels: str | None = N
     collector = MainThreadCollector(app)  # noqa: F841 - lives as long as the application
     window = MainWindow()
     window.show()
-    if not image:
-        window.offer_recovery()  # unsaved edits a crashed session left
     if image:
         window.open_path(image, labels, label_map, series)
-    elif demo:
-        window.open_demo()
+    else:
+        window.offer_recovery()  # unsaved edits a crashed session left
+        if demo:
+            window.open_demo()
     return app.exec()
