@@ -18,7 +18,9 @@ What is compared (always the same region on both sides):
 * measure(): against a peer composition (counts x4 + cc3d + SimpleITK shape statistics with
   Feret + two Maurer distance maps) on the crop.
 
-Timings on a shared machine are noisy: compare ratios taken in the same run.
+Timings on a shared machine are noisy: compare ratios taken in the same run. The ratios with a
+single peer are medians of ratios of calls made in alternation (:func:`paired_ratio`), not ratios
+of medians taken minutes apart.
 """
 
 from __future__ import annotations
@@ -58,6 +60,22 @@ def median_ms(fn, repeats: int = REPEATS) -> float:
         fn()
         times.append((time.perf_counter() - t0) * 1e3)
     return statistics.median(times)
+
+
+def paired_ratio(ours, peer, repeats: int = 15) -> float:
+    """Median of ``ours / peer`` over calls made in alternation, so both sides see the same machine state
+    (clock, cache, the other core's load, worker threads still spinning after a parallel region)."""
+    ours()
+    peer()
+    ratios = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        ours()
+        t1 = time.perf_counter()
+        peer()
+        t2 = time.perf_counter()
+        ratios.append((t1 - t0) / (t2 - t1))
+    return statistics.median(ratios)
 
 
 def compile_times_s() -> dict[str, float]:
@@ -118,13 +136,15 @@ def bench_case(name: str, labels: LabelMap) -> dict:
     ratios = {
         "measure / peer composition (target <= 0.2)": ours["measure() whole"] / composition,
         "label volumes / count_nonzero(==1), whole scan (target <= 3)":
-            ours["label volumes, whole scan (all values + boxes)"] / peers["np.count_nonzero(array == 1), whole scan"],
+            paired_ratio(lambda: label_histogram(array), lambda: np.count_nonzero(array == 1), 7),
         "label volumes / count_nonzero(==1), crop (target <= 3)":
-            ours["label volumes, crop (all values + boxes)"] / peers["np.count_nonzero(crop == 1)"],
+            paired_ratio(lambda: label_histogram(crop), lambda: np.count_nonzero(crop == 1)),
+        "label volumes / count_nonzero(==1), crop, one thread (info)":
+            paired_ratio(lambda: label_histogram(crop, parallel=False), lambda: np.count_nonzero(crop == 1)),
         "label volumes / bare nonzero read, whole scan (info)":
-            ours["label volumes, whole scan (all values + boxes)"] / peers["np.count_nonzero(array), bare read of the whole scan"],
+            paired_ratio(lambda: label_histogram(array), lambda: np.count_nonzero(array), 7),
         "components / cc3d, crop (target <= 1)":
-            ours["connected components (crop, from label values)"] / peers["cc3d.connected_components (crop, given the bool mask)"],
+            paired_ratio(lambda: connect_runs(extract_runs(crop, crop_box, 2), 26), lambda: cc3d.connected_components(tumour, connectivity=26)),
     }
     for key, value in ours.items():
         if key.startswith("brush"):

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import config, njit
+from numba.cpython.unsafe.numbers import trailing_zeros
+
+if config.DISABLE_JIT:  # the intrinsic exists only in compiled code
+
+    def trailing_zeros(x):  # noqa: F811
+        x = int(x)
+        return (x & -x).bit_length() - 1
 
 #: Below this many voxels a kernel runs serially: starting and joining worker threads costs more
 #: than it saves on small boxes, and on a loaded machine a parallel region waits for its slowest
@@ -11,9 +18,6 @@ from numba import njit
 SERIAL_BELOW_VOXELS = 4_000_000
 
 EIGHT_EQUAL = np.uint64(0x0101010101010101)
-_LOW32 = np.uint64(0xFFFFFFFF)
-_LOW16 = np.uint64(0xFFFF)
-_LOW8 = np.uint64(0xFF)
 
 
 def kernel(parallel: bool = False):
@@ -23,14 +27,8 @@ def kernel(parallel: bool = False):
 
 @kernel()
 def first_set_byte(x):
-    """Index (0-7) of the lowest nonzero byte of a nonzero uint64 (little-endian: the first voxel of a word)."""
-    k = 0
-    if x & _LOW32 == 0:
-        k += 4
-        x = x >> np.uint64(32)
-    if x & _LOW16 == 0:
-        k += 2
-        x = x >> np.uint64(16)
-    if x & _LOW8 == 0:
-        k += 1
-    return k
+    """Index (0-7) of the lowest nonzero byte of a nonzero uint64 (little-endian: the first voxel of a word).
+
+    One ``cttz`` instruction: no data-dependent branch, which a byte-by-byte or halving search would be.
+    """
+    return trailing_zeros(x) >> 3

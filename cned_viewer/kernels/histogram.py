@@ -9,22 +9,22 @@ tested at once and skipped; in a block that is not uniform each word is compared
 word where the value changes the changes are found with a trailing-zero count, not byte by byte.
 A run is accounted once (count and z/y/x extent), not voxel by voxel, so the pass runs near
 memory speed. Large arrays are cut into contiguous chunks of the stream (word-aligned), each
-with its own accumulators, run in parallel and merged; below ``PARALLEL_FROM_VOXELS`` the
-pass is serial (a parallel region on a loaded 2-core machine waits for its slowest thread).
+with its own accumulators (one chunk per thread), run in parallel and merged; below
+``PARALLEL_FROM_VOXELS`` the pass is serial.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
+from numba import get_num_threads, prange
 
 from cned_viewer.kernels._jit import EIGHT_EQUAL, first_set_byte, kernel
 
-_CHUNKS = 16
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
-#: Serial below this many voxels: one serial pass over a cropped abdomen (~14 M voxels) takes a
-#: few ms, less than a parallel region costs when the other core is busy.
-PARALLEL_FROM_VOXELS = 40_000_000
+_BLOCK = 4
+#: Serial below this many voxels (a serial pass over them takes well under a millisecond: starting
+#: and joining threads would eat the gain, and a busy core would make the region wait).
+PARALLEL_FROM_VOXELS = 2_000_000
 
 
 @kernel()
@@ -83,13 +83,13 @@ def _stream(flat, words, lo, hi, ny, nx, c, acc):
     w = w_lo
     while w < w_hi:
         run_word = np.uint64(run_v) * EIGHT_EQUAL
-        n = min(8, w_hi - w)
-        if n == 8:
+        n = min(_BLOCK, w_hi - w)
+        if n == _BLOCK:
             block = np.uint64(0)
-            for i in range(8):
+            for i in range(_BLOCK):
                 block |= words[w + i] ^ run_word
             if block == 0:
-                w += 8
+                w += _BLOCK
                 continue
         for i in range(n):
             word = words[w + i]
@@ -102,9 +102,7 @@ def _stream(flat, words, lo, hi, ny, nx, c, acc):
                 run_v = np.int64((word >> np.uint64(8 * k)) & np.uint64(0xFF))
                 run_a = x
                 run_word = np.uint64(run_v) * EIGHT_EQUAL
-                if k == 7:
-                    break
-                diff = (word ^ run_word) & (_ALL << np.uint64(8 * (k + 1)))
+                diff = (word ^ run_word) & ((_ALL << np.uint64(8 * k)) << np.uint64(8))
         w += n
     for i in range(max(8 * w_hi, head), hi):
         v = np.int64(flat[i])
@@ -145,11 +143,12 @@ def _histogram_serial(flat, words, nz, ny, nx):
     return acc
 
 
-def label_histogram(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def label_histogram(labels: np.ndarray, parallel: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Voxel counts (``int64[256]``) and boxes (``int64[256, 6]``, half-open ``z0 z1 y0 y1 x0 x1``).
 
     ``labels`` is a ``uint8`` array ``[z, y, x]``. The box of an absent value is all zeros; the
-    count of value 0 is the rest of the array.
+    count of value 0 is the rest of the array. ``parallel``: one chunk per thread or a serial
+    pass; by default parallel from ``PARALLEL_FROM_VOXELS``.
     """
     labels = np.asarray(labels)
     if labels.dtype != np.uint8 or labels.ndim != 3:
@@ -163,10 +162,12 @@ def label_histogram(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         words = np.zeros(0, np.uint64)
     if labels.size == 0:
         return np.zeros(256, np.int64), np.zeros((256, 6), np.int64)
-    if labels.size < PARALLEL_FROM_VOXELS:
+    if parallel is None:
+        parallel = labels.size >= PARALLEL_FROM_VOXELS
+    if not parallel:
         acc = _histogram_serial(flat, words, nz, ny, nx)
     else:
-        acc = _histogram_parallel(flat, words, nz, ny, nx, _CHUNKS)
+        acc = _histogram_parallel(flat, words, nz, ny, nx, max(get_num_threads(), 1))
     best = acc.max(axis=0)
     counts = acc[:, :, 0].sum(axis=0)
     counts[0] = labels.size - counts[1:].sum()

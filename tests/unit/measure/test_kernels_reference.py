@@ -152,9 +152,10 @@ def test_histogram_runs_across_row_and_slice_ends(seed, shape):
         pos += length
     labels = flat.reshape(shape)
     ref_counts, ref_boxes = ref.label_histogram_reference(labels)
-    counts, boxes = label_histogram(labels)
-    np.testing.assert_array_equal(counts, ref_counts)
-    np.testing.assert_array_equal(boxes, ref_boxes)
+    for parallel in (False, True):
+        counts, boxes = label_histogram(labels, parallel=parallel)
+        np.testing.assert_array_equal(counts, ref_counts)
+        np.testing.assert_array_equal(boxes, ref_boxes)
     words = flat[: flat.size // 8 * 8].view(np.uint64)
     for n_chunks in (1, 3, 16):
         acc = _histogram_parallel(flat, words, *shape, n_chunks)
