@@ -36,3 +36,5 @@ for plugin in plugins/*/pyproject.toml; do
 done
 .venv/bin/python -m pip install -q -e ".${extras}" "${plugin_args[@]}"
 echo "CNED Viewer installed in .venv"
+# Compile the numba kernels now (~20 s once), not during the first measurement.
+.venv/bin/cned-viewer warm-up

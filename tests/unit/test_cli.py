@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +84,14 @@ def test_measure_without_labels_says_so(capsys, demo_files):
 def test_demo_keyword_measures_the_demo(capsys):
     code, out, _ = run_cli(capsys, "measure", "demo", "--json")
     assert code == 0 and json.loads(out)["lesion_count"] == 11
+
+
+def test_warm_up_compiles_into_the_kernel_cache():
+    """The installer's step: it reports the cache it filled (the one this process uses, so it is quick here)."""
+    from cned_viewer.kernels import NUMBA_CACHE_DIR
+
+    env = dict(os.environ, NUMBA_CACHE_DIR=NUMBA_CACHE_DIR)
+    done = subprocess.run([sys.executable, "-m", "cned_viewer", "warm-up"], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "measurement kernels ready in" in done.stdout and NUMBA_CACHE_DIR in done.stdout
+    assert any(Path(NUMBA_CACHE_DIR).rglob("*histogram*.nbi")), "no index of the histogram kernels in the cache"
