@@ -83,3 +83,18 @@ def dicom_series(tmp_path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_segments(tmp_path_factory, demo_files) -> Path:
+    """A Couinaud map on the demo grid: segment 2 on the low-x half of the image, 7 on the other."""
+    import SimpleITK as sitk
+
+    reference = sitk.ReadImage(str(demo_files[0]))
+    array = np.full(sitk.GetArrayViewFromImage(reference).shape, 7, np.uint8)
+    array[:, :, : array.shape[2] // 2] = 2
+    image = sitk.GetImageFromArray(array)
+    image.CopyInformation(reference)
+    path = tmp_path_factory.mktemp("segments") / "segments.nii.gz"
+    sitk.WriteImage(image, str(path))
+    return path

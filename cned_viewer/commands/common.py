@@ -12,7 +12,7 @@ from cned_viewer.core.case import Case
 from cned_viewer.errors import UserError
 from cned_viewer.demo.phantom import make_demo_case
 from cned_viewer.io.case_bundle import is_bundle, load_bundle
-from cned_viewer.io.case_loader import load_case
+from cned_viewer.io.case_loader import load_case, with_segments
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
 
 
@@ -25,10 +25,20 @@ def add_case_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"how label values map to the app's labels: {', '.join(BUILTIN_MAPPINGS)} or a JSON mapping file (default: app)",
     )
     parser.add_argument("--series", metavar="UID|N", help="which DICOM series (UID or number from 'info'); default: the CT/MR series with most slices")
+    parser.add_argument(
+        "--segments", metavar="SEGMAP",
+        help="Couinaud segment map (NIfTI/NRRD/MHA, values 1-8) on or over the image: segments touched per lesion and bilobar",
+    )
 
 
 def case_from_args(args: argparse.Namespace) -> Case:
-    """The case named by IMAGE: the word ``demo``, a case bundle (``*.cned``), or image files."""
+    """The case named by IMAGE (the word ``demo``, a case bundle ``*.cned``, or image files), with --segments."""
+    case = _case_without_segments(args)
+    segments = getattr(args, "segments", None)
+    return case if segments is None else with_segments(case, segments)
+
+
+def _case_without_segments(args: argparse.Namespace) -> Case:
     if args.image == "demo":
         return make_demo_case()
     if is_bundle(args.image):

@@ -31,4 +31,4 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_gui(args: argparse.Namespace) -> int:
     from cned_viewer.ui.app import run_app
 
-    return run_app(image=args.image, labels=args.labels, label_map=args.label_map, series=args.series)
+    return run_app(image=args.image, labels=args.labels, label_map=args.label_map, series=args.series, segments=args.segments)

@@ -27,13 +27,11 @@ from typing import Any, Literal
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
 from cned_viewer.core.clinical import ClinicalData
-from cned_viewer.core.labels import SEGMENT_LABEL_TABLE
 from cned_viewer.core.labels import array_digest as labels_digest
 from cned_viewer.errors import UserError
 from cned_viewer.io.atomic import atomic_write_text
 from cned_viewer.io.images import load_image
-from cned_viewer.io.label_mappings import LabelMapping
-from cned_viewer.io.masks import load_labels, save_labels
+from cned_viewer.io.masks import load_labels, load_segments, save_labels
 from cned_viewer.io.sitk_bridge import write_image
 
 FORMAT_NAME = "cned-case-bundle"
@@ -44,8 +42,6 @@ LABELS_FILE = "labels.nii.gz"
 SEGMENTS_FILE = "segments.nii.gz"
 CLINICAL_FILE = "clinical.json"
 IMAGE_FILE = "image.nii.gz"
-
-SEGMENT_MAPPING = LabelMapping("segments", "Couinaud segments 1-8", {v: f"segment_{v}" for v in range(1, 9)})
 
 ImageMode = Literal["reference", "copy"]
 
@@ -150,7 +146,7 @@ def load_bundle(path: str | os.PathLike) -> Bundle:
     labels = load_labels(folder / files["labels"], geometry, "app") if "labels" in files else None
     segments = None
     if "segments" in files:
-        segments = load_labels(folder / files["segments"], geometry, SEGMENT_MAPPING, SEGMENT_LABEL_TABLE)
+        segments = load_segments(folder / files["segments"], geometry)
     clinical_path = folder / files.get("clinical", CLINICAL_FILE)
     clinical = ClinicalData.from_json(clinical_path.read_text(encoding="utf-8")) if clinical_path.is_file() else ClinicalData()
     metadata = {**manifest.get("metadata", {}), **loaded.metadata, "source": str(loaded.source), "bundle": str(folder)}

@@ -16,13 +16,15 @@ import numpy as np
 import SimpleITK as sitk
 
 from cned_viewer.core.geometry import Geometry
-from cned_viewer.core.labels import DEFAULT_LABEL_TABLE, LABEL_DTYPE, LabelMap, LabelTable
+from cned_viewer.core.labels import DEFAULT_LABEL_TABLE, LABEL_DTYPE, SEGMENT_LABEL_TABLE, LabelMap, LabelTable
 from cned_viewer.errors import UserError
 from cned_viewer.io.images import has_image_suffix, read_sitk
 from cned_viewer.io.label_mappings import LabelMapping, key_for_segment_name, resolve_mapping
 from cned_viewer.io.sitk_bridge import array_and_geometry, to_sitk, write_image
 
 SAVE_SUFFIXES = (".nii", ".nii.gz", ".nrrd", ".mha")
+#: A Couinaud map holds the segment numbers themselves: 1-8 (I-VIII), 0 outside the liver.
+SEGMENT_MAPPING = LabelMapping("segments", "Couinaud segments 1-8", {v: f"segment_{v}" for v in range(1, 9)})
 
 
 def load_labels(
@@ -45,6 +47,29 @@ def load_labels(
     mapped, notices = chosen.apply(values, table)
     fitted, fit_notices = fit_to_grid(mapped, geometry, reference, source.name)
     return LabelMap(fitted, reference, table, source=str(source), notices=notices + fit_notices)
+
+
+def load_segments(path: str | os.PathLike, reference: Geometry) -> LabelMap:
+    """Read a Couinaud segment map (values 1-8, 0 elsewhere) and put it on the ``reference`` grid.
+
+    Any other value is refused: segment IV split into IVa / IVb, or a map from another scheme,
+    would otherwise be miscounted silently.
+    """
+    source = Path(path)
+    if not source.exists():
+        raise UserError(f"segment map {source} does not exist")
+    if not has_image_suffix(source):
+        raise UserError(f"segment map {source.name}: give a NIfTI, NRRD or MHA file of Couinaud segments 1-8")
+    array, _ = array_and_geometry(read_sitk(source, "segment map"), f"segment map {source.name}")
+    values = np.unique(_integer_values(array, source.name))
+    outside = [int(v) for v in values if v > 8]
+    if outside:
+        shown = ", ".join(str(v) for v in outside[:8])
+        raise UserError(
+            f"segment map {source.name} holds values {shown} outside 1-8; a Couinaud map numbers segments I-VIII as 1-8 "
+            "(merge IVa/IVb into 4 first)"
+        )
+    return load_labels(source, reference, SEGMENT_MAPPING, SEGMENT_LABEL_TABLE)
 
 
 def _integer_values(array: np.ndarray, name: str) -> np.ndarray:

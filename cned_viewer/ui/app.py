@@ -10,7 +10,8 @@ from cned_viewer.ui.main_thread_gc import MainThreadCollector
 from cned_viewer.ui.main_window import MainWindow
 
 
-def run_app(demo: bool = False, image: str | None = None, labels: str | None = None, label_map: str | None = None, series: str | None = None) -> int:
+def run_app(demo: bool = False, image: str | None = None, labels: str | None = None, label_map: str | None = None, series: str | None = None,
+            segments: str | None = None) -> int:
     """Open the main window on the demo case or on ``image`` (+ ``labels``); returns the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CNED Viewer")
@@ -18,7 +19,7 @@ def run_app(demo: bool = False, image: str | None = None, labels: str | None = N
     window = MainWindow()
     window.show()
     if image:
-        window.open_path(image, labels, label_map, series)
+        window.open_path(image, labels, label_map, series, segments)
     else:
         window.offer_recovery()  # unsaved edits a crashed session left
         if demo:

@@ -38,11 +38,11 @@ from cned_viewer.core.labels import TUMOUR
 from cned_viewer.editing.tool_settings import ToolSettings, voxel_in_lesion
 from cned_viewer.demo.phantom import make_demo_case
 from cned_viewer.io.case_bundle import bundle_path, is_bundle, load_bundle, save_bundle
-from cned_viewer.io.case_loader import load_case
+from cned_viewer.io.case_loader import load_case, with_labels, with_segments
 from cned_viewer.io.dicom_series import DicomScan, scan_dicom_folder
 from cned_viewer.io.images import has_image_suffix
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
-from cned_viewer.io.masks import load_labels, save_labels
+from cned_viewer.io.masks import save_labels
 from cned_viewer.io.recovery import RecoveryInfo, discard, find_recoverable, recover
 from cned_viewer.kernels import warm_up
 from cned_viewer.measure import Measurements
@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Open &DICOM folder...", self.open_dicom_folder, QKeySequence.StandardKey.Open)
         self._action(file_menu, "Open &image file...", self.open_image_file, "Ctrl+I")
         self.open_labels_action = self._action(file_menu, "Open &labels...", self.open_labels, "Ctrl+L")
+        self._action(file_menu, "Open Couinaud se&gment map...", self.open_segments)
         self._action(file_menu, "Open case &bundle...", self.open_bundle_dialog, "Ctrl+B")
         self._action(file_menu, "Open d&emo case", self.open_demo, "Ctrl+D")
         self.import_menu = file_menu.addMenu("&Import")
@@ -322,18 +323,19 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         self.load_in_background("the demo case", make_demo_case)
 
-    def open_path(self, image: str, labels: str | None = None, label_map: str | None = None, series: str | None = None) -> None:
+    def open_path(self, image: str, labels: str | None = None, label_map: str | None = None, series: str | None = None,
+                  segments: str | None = None) -> None:
         if is_bundle(image):
-            self.open_bundle(image)
+            self.open_bundle(image, segments)
             return
         recent = RecentCase(str(Path(image).resolve()), labels and str(Path(labels).resolve()), label_map, series)
-        self.load_in_background(Path(image).name, lambda: load_case(image, labels, label_map, series), recent)
+        self.load_in_background(Path(image).name, lambda: load_case(image, labels, label_map, series, segments), recent)
 
-    def open_bundle(self, folder: str) -> None:
+    def open_bundle(self, folder: str, segments: str | None = None) -> None:
         def job() -> Case:
             bundle = load_bundle(folder)
             bundle.case.metadata["view_state"] = bundle.view_state
-            return bundle.case
+            return bundle.case if segments is None else with_segments(bundle.case, segments)
 
         self.load_in_background(Path(folder).name, job, RecentCase(str(Path(folder).resolve()), bundle=True))
 
@@ -394,7 +396,26 @@ class MainWindow(QMainWindow):
         case = self.case
         source = case.metadata.get("source")
         recent = RecentCase(source, str(Path(path).resolve()), mapping, case.metadata.get("SeriesInstanceUID")) if source else None
-        self.load_in_background(Path(path).name, lambda: _with_labels(case, path, mapping), recent)
+        self.load_in_background(Path(path).name, lambda: with_labels(case, path, mapping), recent)
+
+    def open_segments(self) -> None:
+        if self.case is None:
+            self._show_error("open an image first; the segment map is placed on its grid")
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open Couinaud segment map (values 1-8)", "", LABEL_FILTER)
+        if path:
+            self.open_segments_file(path)
+
+    def open_segments_file(self, path: str) -> None:
+        """Put the Couinaud segment map of ``path`` on the open case: lesions list their segments, bilobar is measured."""
+        if self.case is None:
+            self._show_error("open an image first; the segment map is placed on its grid")
+            return
+        if self.edits.has_unsaved_changes:  # the case is reopened with the map: keep the edits safe first
+            self._show_error("the labels have unsaved edits: save them (File > Save case) before opening a segment map")
+            return
+        case = self.case
+        self.load_in_background(Path(path).name, lambda: with_segments(case, path))
 
     def open_dropped(self, paths: list[str]) -> None:
         """Open what was dropped: a bundle, a DICOM folder, an image, image + labels, or labels on the open case."""
@@ -960,12 +981,6 @@ class MainWindow(QMainWindow):
 def _looks_like_labels(path: str) -> bool:
     name = Path(path).name.lower()
     return any(word in name for word in ("label", "seg", "mask"))
-
-
-def _with_labels(case: Case, path: str, mapping: str) -> Case:
-    """A copy of ``case`` with labels read from ``path`` (mapped, on the image grid)."""
-    labels = load_labels(path, case.image.geometry, mapping)
-    return Case(case.image, labels, case.segments, case.clinical, dict(case.metadata, labels_source=path), case.warnings + labels.notices)
 
 
 def _fill_contribution_menu(menu, entries, on_trigger: Callable[[str, object], None], empty_text: str) -> None:

@@ -224,3 +224,28 @@ def test_label_changes_update_lesions_scores_and_3d(qtbot, demo_window, wait_rea
     assert item.inputs[0].value == count - 1
     tumour_cells = demo_window.meshes.surfaces["tumour"].GetNumberOfCells()
     assert tumour_cells > 0 and demo_window.view3d.scene.meshes["tumour"].n_cells == tumour_cells
+
+
+def test_segment_map_lists_segments_per_lesion(qtbot, demo_window, demo_segments, wait_ready, no_message_boxes) -> None:
+    """File > Open Couinaud segment map: the lesion table shows the segments each lesion touches."""
+    from cned_viewer.measure import measure
+
+    demo_window.open_segments_file(str(demo_segments))
+    wait_ready(demo_window)
+    assert not no_message_boxes
+    assert demo_window.case.segments is not None and demo_window.case.metadata["segments_source"] == str(demo_segments)
+    expected = {lesion.id: ", ".join(map(str, lesion.segments)) for lesion in measure(demo_window.case).lesions}
+    column = list(demo_window.lesion_table.horizontalHeaderItem(c).text() for c in range(demo_window.lesion_table.columnCount())).index("Segm.")
+    shown = {}
+    for row in range(demo_window.lesion_table.rowCount()):
+        shown[int(demo_window.lesion_table.item(row, 0).text())] = demo_window.lesion_table.item(row, column).text()
+    assert shown == expected and {s for text in shown.values() for s in text.split(", ")} == {"2", "7"}
+
+
+def test_segment_map_waits_for_unsaved_edits(qtbot, demo_window, demo_segments, no_message_boxes) -> None:
+    demo_window.delete_lesion(11)
+    qtbot.waitUntil(lambda: demo_window.edits.has_unsaved_changes, timeout=30_000)
+    case = demo_window.case
+    demo_window.open_segments_file(str(demo_segments))
+    assert no_message_boxes and "unsaved edits" in no_message_boxes[-1]
+    assert demo_window.case is case and case.segments is None

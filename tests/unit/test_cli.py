@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cned_viewer.cli import main
@@ -52,6 +53,8 @@ def test_measure_text(capsys, demo_files):
     code, out, _ = run_cli(capsys, "measure", str(image), "--labels", str(labels))
     assert code == 0
     assert "tumour" in out and "mL" in out
+    assert "TLVR" in out and "one-voxel range" in out and "(no segment map)" in out
+    assert sum(1 for line in out.splitlines() if line[:3].strip().isdigit()) == 11  # one line per lesion
 
 
 def test_bad_input_is_one_line_with_exit_code_2(capsys, tmp_path):
@@ -95,3 +98,92 @@ def test_warm_up_compiles_into_the_kernel_cache():
     assert done.returncode == 0, done.stderr
     assert "measurement kernels ready in" in done.stdout and NUMBA_CACHE_DIR in done.stdout
     assert any(Path(NUMBA_CACHE_DIR).rglob("*histogram*.nbi")), "no index of the histogram kernels in the cache"
+
+
+def _segments_reference(labels_path, segments_path, min_ml: float = 0.1) -> list[tuple[int, tuple[int, ...]]]:
+    """(voxel count, segments touched) of every counted lesion, from scipy components (26-connected)."""
+    import SimpleITK as sitk
+    from scipy import ndimage
+
+    labels_image = sitk.ReadImage(str(labels_path))
+    tumour = sitk.GetArrayFromImage(labels_image) == 2
+    segments = sitk.GetArrayFromImage(sitk.ReadImage(str(segments_path)))
+    components, n = ndimage.label(tumour, np.ones((3, 3, 3)))
+    voxel_ml = float(np.prod(labels_image.GetSpacing())) / 1000.0
+    found = []
+    for k in range(1, n + 1):
+        inside = components == k
+        if inside.sum() * voxel_ml >= min_ml:
+            found.append((int(inside.sum()), tuple(int(v) for v in np.unique(segments[inside]) if v)))
+    return sorted(found)
+
+
+def test_measure_with_segments_matches_scipy(capsys, demo_files, demo_segments):
+    image, labels = demo_files
+    code, out, _ = run_cli(capsys, "measure", str(image), "--labels", str(labels), "--segments", str(demo_segments), "--json")
+    assert code == 0
+    report = json.loads(out)
+    voxel_ml = np.prod(report["image"]["spacing_mm"]) / 1000.0
+    ours = sorted((round(lesion["volume_ml"] / voxel_ml), tuple(lesion["segments"])) for lesion in report["lesions"])
+    assert ours == _segments_reference(labels, demo_segments)
+    touched = {s for lesion in report["lesions"] for s in lesion["segments"]}
+    assert touched == {2, 7} and report["bilobar"] is True
+
+
+def test_measure_without_segments_has_no_bilobar(capsys, demo_files):
+    code, out, _ = run_cli(capsys, "measure", *map(str, (demo_files[0], "--labels", demo_files[1])), "--json")
+    report = json.loads(out)
+    assert report["bilobar"] is None and all(lesion["segments"] is None for lesion in report["lesions"])
+
+
+def test_segment_map_with_other_values_is_refused(capsys, demo_files, tmp_path):
+    import SimpleITK as sitk
+
+    reference = sitk.ReadImage(str(demo_files[0]))
+    array = np.zeros(sitk.GetArrayViewFromImage(reference).shape, np.uint8)
+    array[10:20, 10:20, 10:20] = 9  # IVb numbered 9
+    image = sitk.GetImageFromArray(array)
+    image.CopyInformation(reference)
+    sitk.WriteImage(image, str(tmp_path / "segs.nii.gz"))
+    code, _, err = run_cli(capsys, "measure", str(demo_files[0]), "--labels", str(demo_files[1]), "--segments", str(tmp_path / "segs.nii.gz"))
+    assert code == 2
+    assert "outside 1-8" in err and "9" in err and err.count("\n") == 1
+
+
+def test_measure_csv_has_a_row_per_lesion(capsys, demo_files, demo_segments):
+    import csv
+    import io
+
+    image, labels = demo_files
+    args = ("measure", str(image), "--labels", str(labels), "--segments", str(demo_segments))
+    report = json.loads(run_cli(capsys, *args, "--json")[1])
+    code, out, _ = run_cli(capsys, *args, "--csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == report["lesion_count"] == 11
+    for row, lesion in zip(rows, report["lesions"]):
+        assert row["source"] == str(image)
+        assert float(row["tlvr"]) == report["tlvr"] and row["bilobar"] == "true"
+        assert int(row["lesion_id"]) == lesion["id"] and float(row["lesion_volume_ml"]) == lesion["volume_ml"]
+        assert [float(row[f"centroid_{a}_mm"]) for a in "xyz"] == lesion["centroid_mm"]
+        assert row["portal_vein_contact"] == ("true" if lesion["portal_vein_contact"] else "false")
+        assert row["segments"] == ";".join(map(str, lesion["segments"]))
+        assert float(row["volume_tumour_ml"]) == report["volumes_ml"]["tumour"]
+
+
+def test_measure_csv_of_a_case_without_lesions(capsys, demo_files, tmp_path):
+    import csv
+    import io
+
+    import SimpleITK as sitk
+
+    labels = sitk.ReadImage(str(demo_files[1]))
+    array = sitk.GetArrayFromImage(labels)
+    array[array == 2] = 1  # every tumour relabelled as parenchyma
+    cleared = sitk.GetImageFromArray(array)
+    cleared.CopyInformation(labels)
+    sitk.WriteImage(cleared, str(tmp_path / "no_tumour.nii.gz"))
+    code, out, _ = run_cli(capsys, "measure", str(demo_files[0]), "--labels", str(tmp_path / "no_tumour.nii.gz"), "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 1
+    assert rows[0]["lesion_count"] == "0" and rows[0]["lesion_id"] == "" and rows[0]["bilobar"] == ""
