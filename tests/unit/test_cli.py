@@ -187,3 +187,38 @@ def test_measure_csv_of_a_case_without_lesions(capsys, demo_files, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and len(rows) == 1
     assert rows[0]["lesion_count"] == "0" and rows[0]["lesion_id"] == "" and rows[0]["bilobar"] == ""
+
+
+def test_measure_options_change_what_is_counted(capsys, demo_files):
+    image, labels = demo_files
+    default = json.loads(run_cli(capsys, "measure", str(image), "--labels", str(labels), "--json")[1])
+    assert default["options"]["connectivity"] == 26 and default["options"]["min_lesion_volume_ml"] == 0.1
+    assert default["options"]["contact_threshold_mm"] == pytest.approx(np.hypot(*default["image"]["spacing_mm"][:2]))
+    smallest = min(lesion["volume_ml"] for lesion in default["lesions"])
+    raised = json.loads(run_cli(capsys, "measure", str(image), "--labels", str(labels), "--json", "--min-lesion-ml", f"{smallest * 1.01}")[1])
+    assert raised["lesion_count"] == default["lesion_count"] - 1 and len(raised["tiny_lesions"]) == len(default["tiny_lesions"]) + 1
+    wide = json.loads(run_cli(capsys, "measure", str(image), "--labels", str(labels), "--json", "--contact-mm", "10")[1])
+    assert wide["options"]["contact_threshold_mm"] == 10.0
+    assert [l["portal_vein_contact"] for l in wide["lesions"]] == [l["portal_vein_distance_mm"] <= 10.0 for l in wide["lesions"]]
+    assert sum(l["portal_vein_contact"] for l in wide["lesions"]) > sum(l["portal_vein_contact"] for l in default["lesions"])
+
+
+def test_measure_connectivity_splits_lesions_touching_at_a_corner(capsys, tmp_path):
+    import SimpleITK as sitk
+
+    labels = np.zeros((20, 20, 20), np.uint8)
+    labels[2:18, 2:18, 2:18] = 1
+    labels[4:9, 4:9, 4:9] = 2
+    labels[9:14, 9:14, 9:14] = 2  # meets the first cube at one corner only
+    for name, array in (("image.nii.gz", np.zeros_like(labels, np.int16)), ("labels.nii.gz", labels)):
+        image = sitk.GetImageFromArray(array)
+        image.SetSpacing((2.0, 2.0, 2.0))
+        sitk.WriteImage(image, str(tmp_path / name))
+    args = ("measure", str(tmp_path / "image.nii.gz"), "--labels", str(tmp_path / "labels.nii.gz"), "--json")
+    counts = {c: json.loads(run_cli(capsys, *args, "--connectivity", str(c))[1])["lesion_count"] for c in (6, 18, 26)}
+    assert counts == {6: 2, 18: 2, 26: 1}
+
+
+def test_measure_refuses_a_negative_minimum(capsys, demo_files):
+    code, _, err = run_cli(capsys, "measure", str(demo_files[0]), "--labels", str(demo_files[1]), "--min-lesion-ml", "-1")
+    assert code == 2 and "minimum lesion volume" in err and err.count("\n") == 1
