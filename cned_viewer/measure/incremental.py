@@ -70,6 +70,7 @@ class IncrementalMeasurer:
         self._tumour_dirty: Box | None = None
         self._parenchyma_dirty: Box | None = None
         self._vessel_dirty: dict[int, Box] = {}
+        self._segments_dirty = False
         self._engine = LesionEngine(self._labels, self._segments, self._label_map.geometry, self.options)
         start = time.perf_counter()
         self._engine.build(self._scan, self._timings)
@@ -124,6 +125,13 @@ class IncrementalMeasurer:
             self._lesion_set = self._lesion_set.over_total(self._burden.total_liver_ml)
         return self._burden
 
+    def segments_changed(self, segments: np.ndarray | None) -> None:
+        """The Couinaud map was replaced (``segments``, on the label grid, or None) or edited in place:
+        the lesions' segments and ``bilobar`` are stale until :meth:`refresh` (nothing else depends on it)."""
+        self._segments = segments
+        self._segments_dirty = True
+        self.lesions_stale = True
+
     def _touches_lesions(self, box: Box, changed: np.ndarray) -> bool:
         if changed[[TUMOUR, *VESSEL_VALUES]].any():
             return True
@@ -156,6 +164,9 @@ class IncrementalMeasurer:
         if self.lesions_stale:
             timings: dict[str, float] = {}
             start = time.perf_counter()
+            if self._segments_dirty:
+                self._segments_dirty = False
+                self._engine.set_segments(self._segments)
             self._engine.update(self._scan, self._tumour_dirty, self._parenchyma_dirty, self._vessel_dirty, timings)
             self._lesion_set = self._engine.result(self._burden.total_liver_ml)
             timings["lesions_total"] = (time.perf_counter() - start) * 1e3

@@ -263,11 +263,23 @@ class LesionEngine:
         comp.vessels = {
             name: self._lesion_vessels(comp, value, shared_near.get(value), whole_only) for name, value in VESSEL_LABELS.items()
         }
-        if self.segments is not None:
-            seen = values_under_runs(self.segments, runs.row, runs.x0, runs.x1, members, runs.box[0], runs.box[2], max(runs.shape_zy[1], 1))
-            comp.segments = tuple(int(v) for v in np.flatnonzero(seen[1:9]) + 1)
+        comp.segments = self._segments_under(runs)
         timings["shape"] = timings.get("shape", 0.0) + (t1 - t0) * 1e3
         timings["vessel_contact"] = timings.get("vessel_contact", 0.0) + (time.perf_counter() - t1) * 1e3
+
+    def _segments_under(self, runs: Runs) -> tuple[int, ...] | None:
+        """The Couinaud segments (1-8) under a lesion's runs; None without a segment map."""
+        if self.segments is None:
+            return None
+        members = np.arange(runs.count)
+        seen = values_under_runs(self.segments, runs.row, runs.x0, runs.x1, members, runs.box[0], runs.box[2], max(runs.shape_zy[1], 1))
+        return tuple(int(v) for v in np.flatnonzero(seen[1:9]) + 1)
+
+    def set_segments(self, segments: np.ndarray | None) -> None:
+        """A new or edited Couinaud map: the segments of every counted lesion are read again (no other result changes)."""
+        self.segments = segments
+        for comp in self._counted(self.tumour.components):
+            comp.segments = self._segments_under(comp.runs())
 
     def _counted(self, comps: list[_Component]) -> list[_Component]:
         return [c for c in comps if c.voxels >= self.min_voxels]

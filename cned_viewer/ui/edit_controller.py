@@ -150,11 +150,12 @@ class EditController(QObject):
 
     # -- live updates ------------------------------------------------------------------------
     def _on_changed(self, record: EditRecord) -> None:
-        if record.target == "labels":
-            if self.measurer is None or self._refreshing:
-                self._queued.append(record)
-            else:
-                self.measurer.apply_edit(record.box, record.old)
+        if self.measurer is None or self._refreshing:
+            self._queued.append(record)
+        elif record.target == "labels":
+            self.measurer.apply_edit(record.box, record.old)
+        else:
+            self._segments_changed()
         for view in self.window.views.values():
             view.update_region(record.box)
         if self.measurer is not None:
@@ -177,11 +178,20 @@ class EditController(QObject):
         self._refresh_revision = self.session.revision
         self.refresher.submit(measurer.refresh)
 
+    def _segments_changed(self) -> None:
+        segments = self.session.maps.get("segments") if self.session is not None else None
+        self.measurer.segments_changed(None if segments is None else segments.array)  # type: ignore[union-attr]
+
     def _apply_queued(self) -> bool:
         """Apply the records that arrived during a refresh (one union box); True if there were any."""
-        records, self._queued = [r for r in self._queued if r.target == "labels"], []
-        if not records or self.measurer is None or self.session is None:
+        queued, self._queued = self._queued, []
+        if self.measurer is None or self.session is None:
             return False
+        if any(r.target == "segments" for r in queued):
+            self._segments_changed()
+        records = [r for r in queued if r.target == "labels"]
+        if not records:
+            return len(queued) > 0
         start = tuple(min(r.start_zyx[a] for r in records) for a in range(3))
         stop = tuple(max(r.stop_zyx[a] for r in records) for a in range(3))
         box = tuple(slice(a, b) for a, b in zip(start, stop))

@@ -38,6 +38,10 @@ def item_html(item: ItemResult) -> str:
     return f"<b>{points}/{item.max_points}</b> {escape(item.label)} {origin_tag(item.origin)}<br>&nbsp;&nbsp;<small>{values}{missing}</small>"
 
 
+#: Shown while an edit has not been followed by the lesion refresh yet.
+STALE_NOTE = "Updating after the edit: the lesion count is the one before it, the TLVR range (borderline check) is not known yet."
+
+
 def tlvr_html(measurements: Measurements | None, result: ScoreResult) -> str:
     """TLVR as used, with its numerator and denominator from the measurements."""
     used = next((i for item in result.items for i in item.inputs if i.name == "tlvr"), None)
@@ -110,6 +114,8 @@ class ScorePanel(QWidget):
         self.cned_total.setText(f"{result.name} {result.total_text()}{group}")
         missing = f"<p><i>missing: {escape(', '.join(result.missing_labels()))}</i></p>" if result.missing else ""
         warnings = "".join(f'<p style="color:#b26a00">&#9888; {escape(m)}</p>' for m in result.borderline)
+        if measurements is not None and measurements.lesions_stale:
+            warnings += f"<p><i>{STALE_NOTE}</i></p>"
         self.details.setHtml(
             "<p>" + "<br>".join(item_html(i) for i in result.items) + "</p>" + missing
             + f"<p>{tlvr_html(measurements, result)}</p>" + warnings + evidence_html(result)

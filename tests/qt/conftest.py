@@ -63,14 +63,28 @@ def _dispose(main) -> None:
 
 
 @pytest.fixture
-def window(qtbot, no_message_boxes):
-    """The main window with the 3D view as an offscreen picture (runs without X)."""
+def make_window(qtbot, no_message_boxes):
+    """``make_window(**options)``: a shown main window with the 3D view as an offscreen picture (runs
+    without X); ``options`` go to ``MainWindow`` (e.g. ``plugin_manager``). Disposed after the test."""
     from cned_viewer.ui.main_window import MainWindow
 
-    main = MainWindow(interactive_3d=False)
-    main.show()
-    yield main
-    _dispose(main)
+    made = []
+
+    def make(**options):
+        main = MainWindow(interactive_3d=False, **options)
+        main.show()
+        made.append(main)
+        return main
+
+    yield make
+    for main in made:
+        _dispose(main)
+
+
+@pytest.fixture
+def window(make_window):
+    """The main window with the 3D view as an offscreen picture (runs without X)."""
+    return make_window()
 
 
 @pytest.fixture

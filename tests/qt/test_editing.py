@@ -119,7 +119,9 @@ def test_drag_is_one_step_and_panels_catch_up(qtbot, demo_window, wait_ready) ->
     drag(qtbot, view, [point, point + QPoint(6, 0), point + QPoint(12, 3), point + QPoint(16, 8)])
     assert window.lesion_table.rowCount() == lesions_before  # not refreshed yet...
     assert not window.lesion_table.isEnabled() and "updating" in window.stale_label.text()  # ...and says so
+    assert "Updating after the edit" in window.score_panel.details_text()  # the score card too
     wait_ready(window)
+    assert "Updating after the edit" not in window.score_panel.details_text()
     expected = measure(window.case)
     assert window.measurements.lesion_count == expected.lesion_count == lesions_before + 1
     assert window.lesion_table.rowCount() == expected.lesion_count and window.lesion_table.isEnabled()

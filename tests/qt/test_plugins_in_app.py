@@ -17,8 +17,6 @@ from cned_viewer.plugins.settings import PluginSettings
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 from plugin_fakes import BoxSegmenter, FakeEntryPoint  # noqa: E402
 
-from conftest import _dispose  # noqa: E402
-
 
 @pytest.fixture
 def started() -> threading.Event:
@@ -26,9 +24,7 @@ def started() -> threading.Event:
 
 
 @pytest.fixture
-def plugin_window(qtbot, no_message_boxes, wait_ready, started):
-    from cned_viewer.ui.main_window import MainWindow
-
+def plugin_window(make_window, wait_ready, started):
     plugins = [
         FakeEntryPoint("good", Plugin("good", "1.2.3", "boxes", segmenters=(BoxSegmenter(),))),
         FakeEntryPoint("raising", Plugin("raising", "0.1", "raises", segmenters=(BoxSegmenter(id="boom", name="Boom", behaviour="raise"),))),
@@ -36,12 +32,10 @@ def plugin_window(qtbot, no_message_boxes, wait_ready, started):
         FakeEntryPoint("broken", ImportError("missing dependency xyz")),
     ]
     manager = PluginManager(PluginSettings(), find=lambda: plugins)
-    main = MainWindow(interactive_3d=False, plugin_manager=manager)
-    main.show()
+    main = make_window(plugin_manager=manager)
     main.open_demo()
     wait_ready(main)
-    yield main
-    _dispose(main)
+    return main
 
 
 def _segment(window, plugin: str) -> None:

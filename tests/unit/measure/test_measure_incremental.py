@@ -68,3 +68,50 @@ def test_parenchyma_edit_far_from_tumour_keeps_lesions_fresh():
     labels.array[tumour_box] = 2
     engine.apply_edit(tumour_box, old, 2, np.ones((1, 1, 1), bool))
     assert engine.lesions_stale and engine.measurements().lesions_stale
+
+
+def test_stale_measurements_have_no_tlvr_range_and_still_score():
+    """An edit that removes the tumour: TLVR is current at once, the old sensitivity range would not hold it."""
+    from cned_viewer.scores import build_inputs, evaluate_all
+
+    labels = LabelMap(base_labels(), Geometry.for_array((14, 30, 32), (0.9, 0.8, 1.5)))
+    engine = IncrementalMeasurer(labels, OPTIONS)
+    before = engine.measurements().to_json()
+    assert before["tlvr_low"] < before["tlvr"] < before["tlvr_high"] and not before["lesions_stale"]
+    old = labels.array.copy()
+    labels.array[labels.array == 2] = 1
+    engine.apply_edit((0, 14, 0, 30, 0, 32), old)
+    stale = engine.measurements().to_json()
+    assert stale["lesions_stale"] and stale["tlvr"] == 0.0
+    assert stale["tlvr_low"] is None and stale["tlvr_high"] is None
+    assert stale["lesion_count"] == before["lesion_count"]  # as of the last refresh, and said to be so
+    evaluate_all(build_inputs(None, stale))  # no contradiction between the TLVR and a stale range
+    fresh = engine.refresh().to_json()
+    assert not fresh["lesions_stale"] and fresh["lesion_count"] == 0 and fresh["tlvr_low"] == fresh["tlvr_high"] == 0.0
+    assert comparable(engine.refresh()) == comparable(measure(labels, OPTIONS))
+
+
+def test_segment_map_added_then_edited_equals_full_recompute():
+    from cned_viewer.core.case import Case
+    from cned_viewer.core.labels import SEGMENT_LABEL_TABLE
+    from cned_viewer.core.volume import Volume
+
+    geometry = Geometry.for_array((14, 30, 32), (0.9, 0.8, 1.5))
+    labels = LabelMap(base_labels(), geometry)
+    segments = LabelMap(np.zeros((14, 30, 32), np.uint8), geometry, SEGMENT_LABEL_TABLE)
+    case = Case(Volume(np.zeros((14, 30, 32), np.int16), geometry), labels)
+    engine = IncrementalMeasurer(case, OPTIONS)
+    assert engine.measurements().bilobar is None
+    segments.array[:, :, :16] = 3  # left lobe
+    segments.array[:, :, 16:] = 6  # right lobe
+    engine.segments_changed(segments.array)
+    assert engine.lesions_stale
+    with_map = Case(case.image, labels, segments)
+    assert comparable(engine.refresh()) == comparable(measure(with_map, OPTIONS))
+    assert engine.measurements().bilobar is True
+    segments.array[:, :, :16] = 6  # edited in place: one lobe only
+    engine.segments_changed(segments.array)
+    assert comparable(engine.refresh()) == comparable(measure(with_map, OPTIONS))
+    assert engine.measurements().bilobar is False
+    engine.segments_changed(None)
+    assert comparable(engine.refresh()) == comparable(measure(case, OPTIONS))
