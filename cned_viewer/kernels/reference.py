@@ -87,3 +87,11 @@ def count_within_reference(a_zyx: np.ndarray, b_zyx: np.ndarray, spacing_zyx, li
     scale = np.asarray(spacing_zyx, float)
     distances, _ = cKDTree(np.asarray(b_zyx, float) * scale).query(np.asarray(a_zyx, float) * scale)
     return int(np.count_nonzero(distances <= limit_mm))
+
+
+def joint_histogram_reference(labels: np.ndarray, segments: np.ndarray, box: Box | None = None) -> np.ndarray:
+    """``int64[256, 256]`` counts of (label, segment) pairs inside ``box`` (``None``: everywhere)."""
+    if box is not None:
+        labels, segments = labels[box_slices(box)], segments[box_slices(box)]
+    pairs = labels.astype(np.int64).ravel() * 256 + segments.astype(np.int64).ravel()
+    return np.bincount(pairs, minlength=256 * 256).astype(np.int64).reshape(256, 256)
