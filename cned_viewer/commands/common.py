@@ -14,6 +14,7 @@ from cned_viewer.demo.phantom import make_demo_case
 from cned_viewer.io.case_bundle import is_bundle, load_bundle
 from cned_viewer.io.case_loader import load_case, with_segments
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
+from cned_viewer.plugins import PluginManager
 
 
 def add_case_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,6 +69,15 @@ def read_json_file(path: Path, what: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{what} file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+
+
+def plugin_manager() -> PluginManager:
+    """The installed plugins, discovered (a broken one is recorded as failed, the others load)."""
+    manager = PluginManager()
+    manager.discover()
+    if manager.settings.problem:
+        print_warnings([manager.settings.problem])
+    return manager
 
 
 def print_json(data: Any) -> None:

@@ -1,15 +1,15 @@
-"""``cned-viewer plugins list|enable|disable`` and ``cned-viewer segment`` (segmenters without the GUI)."""
+"""``cned-viewer plugins list|enable|disable``, ``segment`` and ``export``: plugins without the GUI."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from cned_viewer.commands.common import add_case_arguments, case_from_args, print_json, print_warnings
+from cned_viewer.commands.common import add_case_arguments, case_from_args, plugin_manager, print_json, print_warnings
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
 from cned_viewer.errors import UserError
 from cned_viewer.io.masks import save_labels
-from cned_viewer.plugins import PluginManager, Seed, SegmentationRequest, apply_step
+from cned_viewer.plugins import Seed, SegmentationRequest, apply_step
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,17 +36,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     segment.add_argument("--segments-output", metavar="SEGMENTS", help="where to save a Couinaud map, if the segmenter makes one")
     segment.set_defaults(func=run_segment)
 
-
-def _manager() -> PluginManager:
-    manager = PluginManager()
-    manager.discover()
-    if manager.settings.problem:
-        print_warnings([manager.settings.problem])
-    return manager
+    export = subparsers.add_parser("export", help="write the case with a plugin's exporter (see 'plugins list' for the ids)")
+    add_case_arguments(export)
+    export.add_argument("--plugin", required=True, metavar="NAME")
+    export.add_argument("--exporter", required=True, metavar="ID")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write (a suffix the exporter writes)")
+    export.set_defaults(func=run_export)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    records = [r.to_json() for r in _manager().records.values()]
+    records = [r.to_json() for r in plugin_manager().records.values()]
     if args.json:
         print_json({"plugins": records})
         return 0
@@ -61,7 +60,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_toggle(args: argparse.Namespace) -> int:
-    record = _manager().set_enabled(args.name, args.enabled)
+    record = plugin_manager().set_enabled(args.name, args.enabled)
     print(f"{record.name}: {record.state}" + (f" ({record.error})" if record.error else ""))
     return 0 if record.state != "failed" else 1
 
@@ -116,7 +115,7 @@ def run_segment(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UserError(str(error)) from None
     request = SegmentationRequest(case.image, seeds, labels=case.labels, options=_options(args.option))
-    manager = _manager()
+    manager = plugin_manager()
     result = manager.run_segmenter(args.plugin, args.segmenter, request, _print_progress)
     print(file=sys.stderr)
     print_warnings(list(result.notices))
@@ -133,4 +132,12 @@ def run_segment(args: argparse.Namespace) -> int:
             print(f"segments saved to {args.segments_output}")
     for change in step.provenance.changes:
         print(f"{change.key:<18} +{change.gained_voxels} / -{change.lost_voxels} voxels  ({change.net_ml:+.2f} mL)")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    case = case_from_args(args)
+    print_warnings(case.warnings)
+    written = plugin_manager().run_exporter(args.plugin, args.exporter, case, args.output)
+    print(written)
     return 0

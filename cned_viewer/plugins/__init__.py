@@ -12,14 +12,14 @@ from cned_viewer.plugins.contracts import (
 from cned_viewer.plugins.discovery import installed_version
 from cned_viewer.plugins.errors import PluginError
 from cned_viewer.plugins.jobs import BackgroundJob
-from cned_viewer.plugins.manager import PluginManager, PluginRecord
+from cned_viewer.plugins.manager import PluginManager, PluginRecord, PluginSection
 from cned_viewer.plugins.results import apply_step, plan_edit, result_problems, undo_step
 from cned_viewer.plugins.settings import PluginSettings
 
 __all__ = [
     "installed_version",
     "ENTRY_POINT_GROUP", "BackgroundJob", "CancelCheck", "Cancelled", "Exporter", "ImportedLabels", "Importer",
-    "Plugin", "PluginError", "PluginManager", "PluginRecord", "PluginSettings", "Progress", "ReportSection",
+    "Plugin", "PluginError", "PluginManager", "PluginRecord", "PluginSection", "PluginSettings", "Progress", "ReportSection",
     "ReportSectionData", "Seed", "SegmentationRequest", "SegmentationResult", "Segmenter", "apply_step",
     "plan_edit", "result_problems", "undo_step",
 ]

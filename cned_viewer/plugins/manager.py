@@ -8,16 +8,18 @@ reported the same way (:class:`~cned_viewer.plugins.errors.PluginError`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint
+from pathlib import Path
 from typing import Any, Literal
 
 from cned_viewer.core.case import Case
 from cned_viewer.core.provenance import EditStep
+from cned_viewer.errors import UserError
 from cned_viewer.plugins.contracts import (
-    CancelCheck, Cancelled, Importer, Plugin, Progress, ReportSection, SegmentationRequest,
-    SegmentationResult, Segmenter, never_cancelled, no_progress,
+    CancelCheck, Cancelled, Exporter, Importer, Plugin, Progress, ReportSection, ReportSectionData,
+    SegmentationRequest, SegmentationResult, Segmenter, never_cancelled, no_progress,
 )
 from cned_viewer.plugins.discovery import distribution_version, find_entry_points, load_plugin
 from cned_viewer.plugins.errors import PluginError
@@ -48,6 +50,15 @@ class PluginRecord:
             "description": self.plugin.description if self.plugin else "",
             "contributions": self.plugin.contributions() if self.plugin else {},
         }
+
+
+@dataclass(frozen=True)
+class PluginSection:
+    """A report section built by a plugin, with the plugin's name and version (printed with it)."""
+
+    plugin: str
+    version: str
+    data: ReportSectionData
 
 
 def _describe(error: BaseException) -> str:
@@ -133,6 +144,9 @@ class PluginManager:
     def importers(self) -> list[tuple[str, Importer]]:
         return [(p.name, i) for p in self.enabled_plugins() for i in p.importers]
 
+    def exporters(self) -> list[tuple[str, Exporter]]:
+        return [(p.name, e) for p in self.enabled_plugins() for e in p.exporters]
+
     def report_sections(self) -> list[tuple[str, ReportSection]]:
         return [(p.name, r) for p in self.enabled_plugins() for r in p.report_sections]
 
@@ -148,15 +162,62 @@ class PluginManager:
         return record
 
     def guarded(self, name: str, what: str, call: Callable[[], Any]) -> Any:
-        """Run ``call`` for plugin ``name``; on an exception disable it and raise PluginError."""
+        """Run ``call`` for plugin ``name``; on an exception disable it and raise PluginError.
+
+        A :class:`UserError` is the plugin telling the user what is wrong with the input (a folder
+        with no masks it knows, a missing segment map): it passes through and the plugin stays enabled.
+        """
         record = self._enabled_record(name)
         try:
             return call()
-        except Cancelled:
+        except (Cancelled, UserError):
             raise
         except Exception as error:  # noqa: BLE001 - reported, plugin disabled, app goes on
             self._fail(record, f"{what} failed: {_describe(error)}")
             raise PluginError(name, f"{what} failed ({_describe(error)}); the plugin was disabled for this session") from error
+
+    # -- exporters and report sections ---------------------------------------------------
+    def run_exporter(self, plugin_name: str, exporter_id: str, case: Case, path: str | Path) -> Path:
+        """Write ``case`` to ``path`` with a plugin's exporter; returns the file it wrote.
+
+        A path without one of the exporter's suffixes is a :class:`UserError`; an exporter that
+        raises or writes nothing is a PluginError and the plugin is disabled (a UserError it raises
+        about the case, e.g. a missing map, passes as it is).
+        """
+        record = self._enabled_record(plugin_name)
+        exporter = next((e for e in record.plugin.exporters if e.id == exporter_id), None)  # type: ignore[union-attr]
+        if exporter is None:
+            known = ", ".join(e.id for e in record.plugin.exporters) or "none"  # type: ignore[union-attr]
+            raise PluginError(plugin_name, f"has no exporter {exporter_id!r} (it has: {known})")
+        target = Path(path)
+        if not any(target.name.lower().endswith(suffix.lower()) for suffix in exporter.suffixes):
+            raise UserError(f"{exporter.name} writes {', '.join(exporter.suffixes)} files; choose a name ending in one of them")
+
+        written = Path(self.guarded(plugin_name, f"exporter {exporter_id}", lambda: exporter.export(case, target)))
+        if not written.is_file():
+            self._fail(record, f"exporter {exporter_id} wrote no file at {written}")
+            raise PluginError(plugin_name, f"exporter {exporter_id} wrote no file at {written}; the plugin was disabled for this session")
+        return written
+
+    def build_report_sections(self, case: Case, measurements: Mapping[str, Any]) -> tuple[list[PluginSection], list[str]]:
+        """Every enabled plugin's report sections for ``case``, and a notice per section that failed.
+
+        A section that raises or returns something else than :class:`ReportSectionData` is left out,
+        its plugin disabled, and the notice says so: the report is written anyway.
+        """
+        sections, notices = [], []
+        for plugin_name, section in self.report_sections():
+            what = f"report section {section.id}"
+            try:
+                data = self.guarded(plugin_name, what, lambda section=section: section.build(case, dict(measurements)))
+                if not isinstance(data, ReportSectionData):
+                    self._fail(self.record(plugin_name), f"{what} returned {type(data).__name__}, not ReportSectionData")
+                    raise PluginError(plugin_name, f"{what} returned {type(data).__name__}, not ReportSectionData; the plugin was disabled for this session")
+            except PluginError as error:
+                notices.append(f"left out: {error}")
+                continue
+            sections.append(PluginSection(plugin_name, self.record(plugin_name).version, data))
+        return sections, notices
 
     # -- segmenters ----------------------------------------------------------------------
     def run_segmenter(self, plugin_name: str, segmenter_id: str, request: SegmentationRequest,

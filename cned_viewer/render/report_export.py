@@ -2,7 +2,8 @@
 
 Measures the case's labels as they are now, evaluates every score with the clinical data and
 overrides, renders two 3D snapshots offscreen and the axial slice through the largest lesion,
-lists the edit log (``case.provenance``) and writes the PDF.
+lists the edit log (``case.provenance``), adds the report sections of the enabled plugins
+(a section that fails is left out and named in the notices) and writes the PDF.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from cned_viewer.core.case import Case
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.measure import measure
 from cned_viewer.measure.results import Lesion
+from cned_viewer.plugins import PluginManager
 from cned_viewer.render.case_pictures import axial_picture, model_pictures
 from cned_viewer.render.png import encode_png
 from cned_viewer.report.pdf_writer import write_report_pdf
-from cned_viewer.report.report_data import ReportImage, build_report_data
+from cned_viewer.report.report_data import ExtraSection, ReportImage, build_report_data
 from cned_viewer.scores import build_inputs, evaluate_all
 
 SNAPSHOT_VIEWS = (("anterior", "3D, anterior view"), ("superior", "3D, superior view"))
@@ -42,12 +44,19 @@ def write_case_report(
     page_size: str = "a4",
     deidentify: bool = False,
     clinical: ClinicalData | None = None,
+    plugins: PluginManager | None = None,
 ) -> Path:
-    """Write the PDF report of ``case`` (its labels now, ``clinical`` or the case's, its edit log); the path."""
+    """Write the PDF report of ``case`` (its labels now, ``clinical`` or the case's, its edit log,
+    the report sections of ``plugins``' enabled plugins); the path."""
     clinical = case.clinical if clinical is None else clinical
     result = measure(case)
     measurements = result.to_json()
     scores = evaluate_all(build_inputs(clinical, measurements))
     images = report_images(case, result.lesions)
-    data = build_report_data(case, measurements, scores, images, edits=[entry.to_json() for entry in case.provenance], deidentify=deidentify)
+    sections, notices = plugins.build_report_sections(case, measurements) if plugins is not None else ([], [])
+    extra = [ExtraSection(x.data.title, tuple(x.data.rows), tuple(x.data.paragraphs), f"{x.plugin} {x.version}".strip()) for x in sections]
+    data = build_report_data(
+        case, measurements, scores, images, edits=[entry.to_json() for entry in case.provenance], deidentify=deidentify,
+        extra_sections=extra, extra_notices=notices,
+    )
     return write_report_pdf(data, output, page_size)

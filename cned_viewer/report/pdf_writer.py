@@ -115,6 +115,11 @@ def build_story(data: ReportData, width: float) -> list:
         story += [KeepTogether([_p("Views", s["h2"])] + _images(data, s, width))]
     lesion_widths = [0.05, 0.11, 0.11, 0.11, 0.14, 0.24, 0.24]
     story += [KeepTogether([_p(f"Lesions ({len(data.lesions)})", s["h2"]), _table([data.lesion_header] + list(data.lesions), [w * width for w in lesion_widths], s, header=True)])]
+    for section in data.extra_sections:
+        story += [_p(section.title, s["h2"]), _p(f"From the plugin {section.source}", s["small"])]
+        if section.rows:
+            story.append(_table(list(section.rows), [0.3 * width, 0.7 * width], s))
+        story += [_p(text, s["base"]) for text in section.paragraphs]
     story += [_p("Manual edits", s["h2"])] + [_p(line, s["base"]) for line in data.edits]
     if data.notices:
         story += [_p("Notices from loading and measuring", s["h2"])] + [_p(line, s["small"]) for line in data.notices]

@@ -42,6 +42,16 @@ class ReportImage:
 
 
 @dataclass(frozen=True)
+class ExtraSection:
+    """A section contributed by a plugin: a title, (label, value) rows, paragraphs, and who made it."""
+
+    title: str
+    rows: tuple[tuple[str, str], ...] = ()
+    paragraphs: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything the PDF shows, already formatted."""
 
@@ -62,6 +72,7 @@ class ReportData:
     footer: str
     pdf_title: str
     disclaimer: str = DISCLAIMER
+    extra_sections: tuple[ExtraSection, ...] = ()
 
 
 def pseudonym_for(case: Case) -> str:
@@ -208,15 +219,24 @@ def build_report_data(
     edits: Iterable[Mapping[str, Any]] = (),
     deidentify: bool = False,
     now: dt.datetime | None = None,
+    extra_sections: Iterable[ExtraSection] = (),
+    extra_notices: Iterable[str] = (),
 ) -> ReportData:
-    """Assemble the report of ``case`` from its measurements (``Measurements.to_json()``) and scores."""
+    """Assemble the report of ``case`` from its measurements (``Measurements.to_json()``) and scores.
+
+    ``extra_sections`` (from plugins) and ``extra_notices`` are de-identified like every other text.
+    """
     cned = next(r for r in results if r.score_id == "cned")
     created = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     checksum = case.labels.checksum()[:16] if case.labels is not None else "no labels"
     secrets = identifying_values(case) if deidentify else []
     scrub = (lambda text: _scrub(text, secrets)) if deidentify else (lambda text: text)
     who = pseudonym_for(case) if deidentify else str(case.metadata.get("PatientName") or case.metadata.get("PatientID") or "")
-    notices = tuple(scrub(w) for w in list(case.warnings) + list(measurements.get("warnings", [])))
+    notices = tuple(scrub(w) for w in [*case.warnings, *measurements.get("warnings", []), *extra_notices])
+    sections = tuple(
+        ExtraSection(scrub(x.title), tuple((scrub(a), scrub(b)) for a, b in x.rows), tuple(scrub(t) for t in x.paragraphs), x.source)
+        for x in extra_sections
+    )
     return ReportData(
         title="C-NED conversion score and tumour burden",
         identification=_identification(case, deidentify),
@@ -234,4 +254,5 @@ def build_report_data(
         notices=notices,
         footer=f"CNED Viewer {__version__} | mask SHA-256 {checksum} | {created}",
         pdf_title=f"C-NED report {who}".strip(),
+        extra_sections=sections,
     )

@@ -119,6 +119,9 @@ class MainWindow(QMainWindow):
         self.importer = BackgroundRunner(self)
         self.importer.finished.connect(lambda found: self.apply_plugin_step(*found))
         self.importer.failed.connect(self._show_error)
+        self.exporter = BackgroundRunner(self)
+        self.exporter.finished.connect(lambda path: self.statusBar().showMessage(f"Exported: {path}", 15000))
+        self.exporter.failed.connect(self._show_error)
         self.plugins = plugin_manager or PluginManager()
         plugin_problems = self._discover_plugins()
         self.warmer = BackgroundRunner(self)
@@ -208,6 +211,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Open d&emo case", self.open_demo, "Ctrl+D")
         self.import_menu = file_menu.addMenu("&Import")
         self.import_menu.aboutToShow.connect(self._fill_import_menu)
+        self.export_menu = file_menu.addMenu("E&xport")
+        self.export_menu.aboutToShow.connect(self._fill_export_menu)
         self.recent_menu = file_menu.addMenu("&Recent cases")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -562,7 +567,7 @@ class MainWindow(QMainWindow):
             return
         case = self._case_snapshot()
         self.statusBar().showMessage(f"Writing the report {path}...")
-        self.reporter.submit(lambda: write_case_report(case, path, page_size, deidentify))
+        self.reporter.submit(lambda: write_case_report(case, path, page_size, deidentify, plugins=self.plugins))
 
     def _report_done(self, path: Path) -> None:
         self.statusBar().showMessage(f"Report written: {path}", 15000)
@@ -755,6 +760,26 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Importing {Path(path).name} with {importer.name}...")
         self.importer.submit(import_step(self.plugins, plugin_name, importer, path, self.case))
+
+    def _fill_export_menu(self) -> None:
+        _fill_contribution_menu(self.export_menu, self.plugins.exporters(), self._export_dialog, "(no exporter plugin enabled)")
+
+    def _export_dialog(self, plugin_name: str, exporter) -> None:
+        if self.case is None:
+            self._show_error("open a case first")
+            return
+        patterns = " ".join(f"*{suffix}" for suffix in exporter.suffixes)
+        path, _ = QFileDialog.getSaveFileName(self, f"Export: {exporter.name}", f"case{exporter.suffixes[0]}", f"{exporter.name} ({patterns})")
+        if path:
+            self.export_with(plugin_name, exporter, path)
+
+    def export_with(self, plugin_name: str, exporter, path: str) -> None:
+        """Write the case (labels as they are now, copied) with a plugin exporter, in a worker."""
+        if self.case is None:
+            return
+        case = self._case_snapshot()
+        self.statusBar().showMessage(f"Exporting with {exporter.name}...")
+        self.exporter.submit(lambda: self.plugins.run_exporter(plugin_name, exporter.id, case, path))
 
     def apply_plugin_step(self, step, notices=()) -> None:
         """Apply a plugin's step through the edit session: one undo step, logged in the case's provenance."""
@@ -988,7 +1013,7 @@ def _fill_contribution_menu(menu, entries, on_trigger: Callable[[str, object], N
     menu.clear()
     for plugin_name, contribution in entries:
         action = menu.addAction(f"{contribution.name} ({plugin_name})...")
-        action.setToolTip(contribution.description)
+        action.setToolTip(getattr(contribution, "description", "") or ", ".join(getattr(contribution, "suffixes", ())))
         action.triggered.connect(lambda _=False, p=plugin_name, c=contribution: on_trigger(p, c))
     if not entries:
         menu.addAction(empty_text).setEnabled(False)

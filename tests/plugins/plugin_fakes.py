@@ -60,3 +60,45 @@ class BoxSegmenter:
 
 def fake_plugin(name: str = "good", behaviour: str = "good", **extra) -> Plugin:
     return Plugin(name, "1.2.3", "a test plugin", segmenters=(BoxSegmenter(behaviour=behaviour, **extra),))
+
+
+@dataclass(frozen=True)
+class TextExporter:
+    """Writes the tumour voxel count as text (or misbehaves: ``raise``, ``user_error``, ``nothing``)."""
+
+    id: str = "count"
+    name: str = "Tumour count"
+    suffixes: tuple[str, ...] = (".txt",)
+    behaviour: str = "good"
+
+    def export(self, case, path):
+        from pathlib import Path
+
+        from cned_viewer.errors import UserError
+
+        if self.behaviour == "raise":
+            raise RuntimeError("disk on fire")
+        if self.behaviour == "user_error":
+            raise UserError("this case has no segment map: load one first")
+        if self.behaviour != "nothing":
+            Path(path).write_text(f"tumour voxels {int(np.count_nonzero(case.labels.array == 2))}\n")
+        return Path(path)
+
+
+@dataclass(frozen=True)
+class CountSection:
+    """A report section with the tumour voxel count (or misbehaves: ``raise``, ``wrong_type``)."""
+
+    id: str = "count"
+    title: str = "Tumour voxel count"
+    behaviour: str = "good"
+
+    def build(self, case, measurements):
+        from cned_viewer.plugins import ReportSectionData
+
+        if self.behaviour == "raise":
+            raise ValueError("section exploded")
+        if self.behaviour == "wrong_type":
+            return {"title": "not a section"}
+        count = int(np.count_nonzero(case.labels.array == 2))
+        return ReportSectionData(self.title, (("Tumour voxels", str(count)), ("Lesions", str(measurements["lesion_count"]))), ("Counted by a test plugin.",))

@@ -60,3 +60,36 @@ def test_segment_rejects_bad_seeds(installed, tmp_path, capsys, seed, message):
     assert main(["segment", str(source), "--plugin", "good", "--segmenter", "box",
                  "--seed-voxel", seed, "-o", str(tmp_path / "o.nii.gz")]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.fixture
+def output_plugins(monkeypatch):
+    from plugin_fakes import CountSection, TextExporter
+
+    from cned_viewer.plugins import Plugin
+
+    entries = [
+        FakeEntryPoint("out", Plugin("out", "3.1", "outputs", exporters=(TextExporter(),), report_sections=(CountSection(),))),
+        FakeEntryPoint("raising", Plugin("raising", "0.1", "raises", report_sections=(CountSection(id="bad", behaviour="raise"),))),
+    ]
+    monkeypatch.setattr("cned_viewer.plugins.manager.find_entry_points", lambda: entries)
+
+
+def test_export_command_writes_with_the_plugin(output_plugins, tmp_path, capsys):
+    from cned_viewer.demo.phantom import make_demo_case
+
+    assert main(["export", "demo", "--plugin", "out", "--exporter", "count", "-o", str(tmp_path / "c.txt")]) == 0
+    tumour = int((make_demo_case().labels.array == 2).sum())
+    assert (tmp_path / "c.txt").read_text() == f"tumour voxels {tumour}\n"
+    assert capsys.readouterr().out.strip() == str(tmp_path / "c.txt")
+    assert main(["export", "demo", "--plugin", "out", "--exporter", "count", "-o", str(tmp_path / "c.csv")]) == 2
+    assert ".txt" in capsys.readouterr().err
+
+
+def test_report_has_the_plugin_sections_and_names_the_failed_one(output_plugins, tmp_path, capsys):
+    from pypdf import PdfReader
+
+    assert main(["report", "demo", "-o", str(tmp_path / "r.pdf")]) == 0, capsys.readouterr().err
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "r.pdf").pages)
+    assert "Tumour voxel count" in text and "From the plugin out 3.1" in text and "Counted by a test plugin." in text
+    assert "left out" in text and "section exploded" in text

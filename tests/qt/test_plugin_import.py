@@ -1,4 +1,4 @@
-"""File > Import with plugin importers: the file is read in a worker and applied as one undoable step."""
+"""File > Import and File > Export with plugins: read in a worker and applied as one undoable step; written in a worker."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from cned_viewer.plugins.manager import PluginManager
 from cned_viewer.plugins.settings import PluginSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
-from plugin_fakes import FakeEntryPoint  # noqa: E402
+from plugin_fakes import FakeEntryPoint, TextExporter  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,8 @@ class SegmentsImporter:
 
 @pytest.fixture
 def import_window(make_window, wait_ready):
-    plugin = Plugin("imp", "2.0", "importers", importers=(LabelsImporter(), SegmentsImporter()))
+    plugin = Plugin("imp", "2.0", "importers", importers=(LabelsImporter(), SegmentsImporter()),
+                    exporters=(TextExporter(), TextExporter(id="fussy", name="Fussy", behaviour="user_error")))
     manager = PluginManager(PluginSettings(), find=lambda: [FakeEntryPoint("imp", plugin)])
     main = make_window(plugin_manager=manager)
     main.open_demo()
@@ -118,3 +119,23 @@ def test_imported_segment_map_gives_lesion_segments(qtbot, import_window, monkey
     window.undo()  # the map goes back to empty: no segment is touched any more
     wait_ready(window)
     assert all(lesion.segments == () for lesion in window.lesion_table.lesions) and window.measurements.bilobar is False
+
+
+def _export(window, monkeypatch, exporter_name: str, path: Path) -> None:
+    """File > Export > the exporter, choosing ``path`` in the save dialog."""
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    window.export_menu.aboutToShow.emit()
+    next(a for a in window.export_menu.actions() if a.text().startswith(exporter_name) and "(imp)" in a.text()).trigger()
+
+
+def test_export_menu_writes_the_case_and_reports_problems(qtbot, import_window, monkeypatch, tmp_path, no_message_boxes) -> None:
+    window = import_window
+    tumour = int((window.case.labels.array == 2).sum())
+    _export(window, monkeypatch, "Tumour count", tmp_path / "count.txt")
+    qtbot.waitUntil(lambda: (tmp_path / "count.txt").exists() and "Exported" in window.statusBar().currentMessage(), timeout=30_000)
+    assert (tmp_path / "count.txt").read_text() == f"tumour voxels {tumour}\n"
+    _export(window, monkeypatch, "Fussy", tmp_path / "fussy.txt")
+    qtbot.waitUntil(lambda: bool(no_message_boxes), timeout=30_000)
+    assert "no segment map" in no_message_boxes[-1] and window.plugins.records["imp"].state == "enabled"

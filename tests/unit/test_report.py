@@ -116,3 +116,23 @@ def test_manual_edits_are_listed(demo_case, tmp_path):
     measured = measure(demo_case).to_json()
     data = build_report_data(demo_case, measured, evaluate_all(build_inputs(ClinicalData(), measured)), edits=[entry.to_json()])
     assert len(data.edits) == 1 and "paint tumour (brush 0.1.0)" in data.edits[0] and "tumour +" in data.edits[0]
+
+
+def test_plugin_sections_are_printed_and_deidentified(demo_case, tmp_path):
+    from dataclasses import replace
+
+    from cned_viewer.report.report_data import ExtraSection
+
+    case = replace(demo_case, metadata=dict(demo_case.metadata, PatientName="Doe^Jane", PatientID="PID-4711"))
+    measured = measure(case).to_json()
+    section = ExtraSection("Segment volumetry", (("Patient", "Doe^Jane"), ("Segment IV", "210.3 mL")), ("Planned for PID-4711.",), "volumetry 1.0")
+    scores = evaluate_all(build_inputs(ClinicalData(), measured))
+    named = build_report_data(case, measured, scores, extra_sections=[section], extra_notices=["left out: plugin x failed"])
+    assert named.extra_sections == (section,) and named.notices[-1] == "left out: plugin x failed"
+    anonymous = build_report_data(case, measured, scores, extra_sections=[section], deidentify=True)
+    shown = anonymous.extra_sections[0]
+    assert shown.rows[0] == ("Patient", "[removed]") and shown.paragraphs == ("Planned for [removed].",)
+    assert shown.rows[1] == ("Segment IV", "210.3 mL") and shown.source == "volumetry 1.0"
+    write_report_pdf(anonymous, tmp_path / "r.pdf")
+    text = " ".join(_text(PdfReader(tmp_path / "r.pdf")).split())
+    assert "Segment volumetry" in text and "From the plugin volumetry 1.0" in text and "Doe" not in text and "4711" not in text
