@@ -12,6 +12,7 @@ def warm_up() -> float:
     from cned_viewer.kernels.components import component_stats, connect_runs
     from cned_viewer.kernels.envelope import enclosed_counts_per_slice
     from cned_viewer.kernels.histogram import _histogram_parallel, label_histogram
+    from cned_viewer.kernels.joint_histogram import joint_histogram
     from cned_viewer.kernels.morphology import erode_dilate
     from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm
     from cned_viewer.kernels.runs import extract_runs
@@ -26,6 +27,7 @@ def warm_up() -> float:
     spacing = np.array([1.5, 0.8, 0.8])
     box = (0, 16, 0, 16, 0, 16)
     label_histogram(labels)
+    joint_histogram(labels, labels, box)
     label_histogram(np.ascontiguousarray(labels[:, :, :15]))  # unaligned: the byte path
     _histogram_parallel(labels.reshape(-1), labels.reshape(-1).view(np.uint64), 16, 16, 16, 2)
     enclosed_counts_per_slice(labels, box, (1, 2))

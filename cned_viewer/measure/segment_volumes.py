@@ -12,7 +12,7 @@ x voxel volume (mL = mm^3 / 1000). For each segment 1-8 and each group (caudate 
 * ``share_of_liver`` = liver_ml / the sum of liver_ml over segments 1-8 (None when that sum is 0).
 
 ``unassigned_liver_ml``: parenchyma or tumour voxels with segment value 0 (a segment map that
-misses part of the liver shows here, it is not silently dropped); ``total_liver_ml`` = the sum
+misses part of the liver shows here, it is not silently dropped); ``parenchyma_tumour_ml`` = the sum
 over segments 1-8 + unassigned. Only the bounding box of labels 1-2 is read.
 """
 
@@ -64,7 +64,7 @@ class SegmentVolumetry:
 
     rows: tuple[SegmentVolume, ...]
     unassigned_liver_ml: float
-    total_liver_ml: float
+    parenchyma_tumour_ml: float
 
     def row(self, name: str) -> SegmentVolume:
         for row in self.rows:
@@ -76,7 +76,7 @@ class SegmentVolumetry:
         return {
             "rows": [row.to_json() for row in self.rows],
             "unassigned_liver_ml": self.unassigned_liver_ml,
-            "total_liver_ml": self.total_liver_ml,
+            "parenchyma_tumour_ml": self.parenchyma_tumour_ml,
         }
 
 

@@ -19,13 +19,13 @@ def _cell(value: float | None) -> str:
 
 
 def volumetry_csv(volumetry: SegmentVolumetry) -> str:
-    """The CSV text: ``segments`` as ``2 3 4``; an empty cell for a share that is not defined."""
+    """The CSV text: ``segments`` as ``2;3;4`` (as ``measure --csv`` writes them); an empty cell for a share that is not defined."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
     for row in volumetry.rows:
         writer.writerow((
-            row.name, " ".join(str(s) for s in row.segments), _cell(row.liver_ml), _cell(row.tumour_ml),
+            row.name, ";".join(str(s) for s in row.segments), _cell(row.liver_ml), _cell(row.tumour_ml),
             _cell(row.tumour_share), _cell(row.share_of_liver),
         ))
     writer.writerow(("unassigned", "", _cell(volumetry.unassigned_liver_ml), "", "", ""))

@@ -31,7 +31,7 @@ def section_rows(volumetry: SegmentVolumetry) -> tuple[tuple[str, str], ...]:
     """One row per segment, then the groups, then the liver in no segment."""
     rows = [(row.name, describe(row)) for row in volumetry.rows]
     unassigned = volumetry.unassigned_liver_ml
-    share = unassigned / volumetry.total_liver_ml if volumetry.total_liver_ml else None
+    share = unassigned / volumetry.parenchyma_tumour_ml if volumetry.parenchyma_tumour_ml else None
     rows.append(("Liver in no segment", f"{unassigned:.1f} mL ({percent(share)} of all liver voxels)"))
     return tuple(rows)
 

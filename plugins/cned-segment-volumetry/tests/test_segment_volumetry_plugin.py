@@ -135,7 +135,7 @@ def test_csv_export_round_trips(demo_case, tmp_path):
 
     for got, row in zip(rows, expected.rows):
         assert got["segment"] == row.name
-        assert tuple(int(s) for s in got["segments"].split()) == row.segments
+        assert tuple(int(s) for s in got["segments"].split(";")) == row.segments
         assert value(got["liver_ml"]) == row.liver_ml and value(got["tumour_ml"]) == row.tumour_ml
         assert value(got["tumour_share"]) == row.tumour_share
         assert value(got["share_of_liver"]) == row.share_of_liver
@@ -162,3 +162,30 @@ def test_export_without_a_segment_map_raises_user_error(demo_case, tmp_path):
     with pytest.raises(UserError, match="labels"):
         exporter.export(no_labels, tmp_path / "v.csv")
     assert not (tmp_path / "v.csv").exists()
+
+
+def test_report_and_export_commands_use_the_installed_plugin(demo_case, tmp_path, monkeypatch, capsys):
+    """End to end: 'cned-viewer report demo --segments MAP' prints the section, 'export' writes the CSV."""
+    import SimpleITK as sitk
+    from pypdf import PdfReader
+
+    from cned_viewer.cli import main
+    from cned_viewer.io.sitk_bridge import to_sitk
+
+    monkeypatch.setenv("CNED_CONFIG_DIR", str(tmp_path / "config"))  # default plugin settings: all enabled
+    segments = LabelMap(couinaud_map(demo_case), demo_case.image.geometry, SEGMENT_LABEL_TABLE)
+    sitk.WriteImage(to_sitk(segments.array, segments.geometry), str(tmp_path / "segments.nii.gz"))
+    expected = segment_volumetry(demo_case.labels, segments)
+
+    assert main(["report", "demo", "--segments", str(tmp_path / "segments.nii.gz"), "-o", str(tmp_path / "r.pdf")]) == 0
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "r.pdf").pages)
+    assert "Couinaud segment volumetry" in text and f"From the plugin {PLUGIN_NAME}" in text
+    assert f"liver {expected.row('Segment II').liver_ml:.1f} mL" in text
+
+    out = tmp_path / "volumetry.csv"
+    assert main(["export", "demo", "--segments", str(tmp_path / "segments.nii.gz"), "--plugin", PLUGIN_NAME,
+                 "--exporter", "segment-volumetry-csv", "-o", str(out)]) == 0
+    rows = {row["segment"]: row for row in csv.DictReader(out.open())}
+    assert float(rows["Right liver (5-8)"]["liver_ml"]) == expected.row("Right liver (5-8)").liver_ml
+    assert main(["export", "demo", "--plugin", PLUGIN_NAME, "--exporter", "segment-volumetry-csv", "-o", str(out)]) == 2
+    assert "No Couinaud segment map is loaded" in capsys.readouterr().err

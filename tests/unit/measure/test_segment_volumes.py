@@ -117,11 +117,11 @@ def test_phantom_volumes_equal_numpy_counts(phantom):
     assert sum(r.tumour_ml for r in groups) == pytest.approx(np.count_nonzero(tumour) * VOXEL_ML)
     assert result.row("Segment III").liver_ml == 0.0 and result.row("Segment III").tumour_share is None
     assert result.unassigned_liver_ml == 0.0
-    assert result.total_liver_ml == pytest.approx(whole * VOXEL_ML)
+    assert result.parenchyma_tumour_ml == pytest.approx(whole * VOXEL_ML)
     # near the analytic volume of the ellipsoid (4/3 pi abc = 182.3 mL; the vessel takes < 1 mL of it)
-    assert result.total_liver_ml == pytest.approx(4 / 3 * np.pi * 34 * 32 * 40 / 1000, rel=0.03)
+    assert result.parenchyma_tumour_ml == pytest.approx(4 / 3 * np.pi * 34 * 32 * 40 / 1000, rel=0.03)
     encoded = json.loads(json.dumps(result.to_json()))
-    assert encoded["rows"][1]["segments"] == [2] and encoded["total_liver_ml"] == result.total_liver_ml
+    assert encoded["rows"][1]["segments"] == [2] and encoded["parenchyma_tumour_ml"] == result.parenchyma_tumour_ml
 
 
 def test_liver_outside_every_segment_is_reported(phantom):
@@ -135,7 +135,7 @@ def test_liver_outside_every_segment_is_reported(phantom):
     assert result.unassigned_liver_ml == pytest.approx(missed * VOXEL_ML)
     assigned = sum(r.liver_ml for r in result.rows[:8])
     assert assigned == pytest.approx((np.count_nonzero(liver) - missed) * VOXEL_ML)
-    assert result.total_liver_ml == pytest.approx(assigned + result.unassigned_liver_ml)
+    assert result.parenchyma_tumour_ml == pytest.approx(assigned + result.unassigned_liver_ml)
     assert sum(r.share_of_liver for r in result.rows[:8]) == pytest.approx(1.0)  # shares of the segmented liver
 
 
@@ -145,7 +145,7 @@ def test_no_liver_gives_zero_volumes_and_no_shares():
     labels[0, 0, 0] = 3
     result = segment_volumetry(LabelMap(labels, g), LabelMap(np.full_like(labels, 4), g, SEGMENT_LABEL_TABLE))
     assert all(r.liver_ml == 0.0 and r.tumour_share is None and r.share_of_liver is None for r in result.rows)
-    assert result.total_liver_ml == 0.0 and result.unassigned_liver_ml == 0.0
+    assert result.parenchyma_tumour_ml == 0.0 and result.unassigned_liver_ml == 0.0
 
 
 def test_mismatched_geometry_raises(phantom):
