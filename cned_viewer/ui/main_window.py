@@ -377,12 +377,16 @@ class MainWindow(QMainWindow):
             self.open_bundle(folder)
 
     def open_labels(self) -> None:
+        self._open_onto_case("Open labels", "labels are", self.open_labels_file)
+
+    def _open_onto_case(self, title: str, what: str, open_file: Callable[[str], None]) -> None:
+        """A file dialog for a map placed on the open case's grid (refused without a case)."""
         if self.case is None:
-            self._show_error("open an image first; labels are placed on its grid")
+            self._show_error(f"open an image first; {what} placed on its grid")
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Open labels", "", LABEL_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, title, "", LABEL_FILTER)
         if path:
-            self.open_labels_file(path)
+            open_file(path)
 
     def open_labels_file(self, path: str, mapping: str | None = None) -> None:
         """Put the labels of ``path`` on the open case (asks for the value mapping when not given)."""
@@ -404,12 +408,7 @@ class MainWindow(QMainWindow):
         self.load_in_background(Path(path).name, lambda: with_labels(case, path, mapping), recent)
 
     def open_segments(self) -> None:
-        if self.case is None:
-            self._show_error("open an image first; the segment map is placed on its grid")
-            return
-        path, _ = QFileDialog.getOpenFileName(self, "Open Couinaud segment map (values 1-8)", "", LABEL_FILTER)
-        if path:
-            self.open_segments_file(path)
+        self._open_onto_case("Open Couinaud segment map (values 1-8)", "the segment map is", self.open_segments_file)
 
     def open_segments_file(self, path: str) -> None:
         """Put the Couinaud segment map of ``path`` on the open case: lesions list their segments, bilobar is measured."""
