@@ -30,11 +30,33 @@ class MeshingCancelled(UserError):
 
 @dataclass
 class CaseMeshes:
-    """Surfaces by structure key; the tumour surface's cells carry the lesion id (``label_id``)."""
+    """Surfaces by structure key; the tumour surface's cells carry the lesion id (``label_id``).
+
+    ``labels`` is the label array the surfaces were made from (kept, not copied: give
+    :func:`build_case_meshes` a copy when the caller goes on editing); ``rebuilt`` the keys meshed
+    anew by the build that made them (the others were carried over from the previous model).
+    """
 
     surfaces: dict[str, vtkPolyData] = field(default_factory=dict)
     lesion_ids: LesionIdMap | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    labels: np.ndarray | None = None
+    rebuilt: tuple[str, ...] = ()
+
+
+def changed_structures(before: np.ndarray, after: np.ndarray) -> set[str]:
+    """The structure keys whose voxels differ between two label arrays of one grid.
+
+    A structure changes when a voxel enters or leaves its label values: painting tumour inside the
+    liver changes the tumour but not the liver envelope (parenchyma + tumour) nor the vessels.
+    """
+    if before.shape != after.shape:
+        return set(STRUCTURE_VALUES)
+    moved = before != after
+    if not moved.any():
+        return set()
+    old, new = before[moved], after[moved]
+    return {key for key, values in STRUCTURE_VALUES.items() if np.any(np.isin(old, values) != np.isin(new, values))}
 
 
 def build_case_meshes(
@@ -43,24 +65,37 @@ def build_case_meshes(
     options: SurfaceOptions | None = None,
     connectivity: int = 26,
     cancelled: Callable[[], bool] = lambda: False,
+    previous: CaseMeshes | None = None,
 ) -> CaseMeshes:
     """Mesh every structure present in ``labels`` (pure VTK filters: safe in a worker thread).
 
     Liver and vessels are meshed at display resolution (block maximum to about 0.9 mm, so no
     structure is lost and sub-millimetre CT does not make millions of triangles). Lesions are meshed from the lesion-id map so that a picked cell names the lesion; tiny
     components (id 0) are still drawn, as a separate part of the tumour surface.
+
+    With ``previous`` (the model on screen, built from ``previous.labels``), a structure whose
+    voxels did not change keeps its surface; the tumour is always meshed again, since an edit
+    anywhere can renumber the lesions its cells name.
     """
-    result = CaseMeshes()
+    result = CaseMeshes(labels=labels.array)
     array = labels.array
+    unchanged: set[str] = set()
+    if previous is not None and previous.labels is not None:
+        unchanged = set(STRUCTURE_VALUES) - changed_structures(previous.labels, array) - {"tumour"}
     for key, values in STRUCTURE_VALUES.items():
         if cancelled():
             raise MeshingCancelled("meshing cancelled")
+        if key in unchanged:
+            if key in previous.surfaces:  # type: ignore[union-attr]
+                result.surfaces[key] = previous.surfaces[key]  # type: ignore[union-attr]
+            continue
         start = time.perf_counter()
         surface = _tumour_surface(array, lesions, labels, options, connectivity, result) if key == "tumour" \
             else _binary_surface(array, values, labels, options)
         if surface is not None:
             result.surfaces[key] = prepare_for_display(surface)
         result.timings_ms[key] = (time.perf_counter() - start) * 1e3
+    result.rebuilt = tuple(key for key in STRUCTURE_VALUES if key not in unchanged)
     return result
 
 

@@ -870,7 +870,8 @@ class MainWindow(QMainWindow):
         self._stage(2, "the 3D model")
         lesions = measurements.lesions
         labels = case.labels
-        self.mesher.submit(lambda: build_case_meshes(copy_labels(labels), lesions))
+        shown = self.meshes if self.meshes is not None and self.meshes.labels is not None and self.meshes.labels.shape == labels.array.shape else None
+        self.mesher.submit(lambda: build_case_meshes(copy_labels(labels), lesions, previous=shown))
 
     def _show_meshes(self, meshes: CaseMeshes) -> None:
         self.meshes = meshes

@@ -57,3 +57,41 @@ def test_empty_structures_are_left_out() -> None:
     geometry = Geometry.for_array((8, 8, 8), (1, 1, 1))
     meshes = build_case_meshes(LabelMap.empty_like(geometry))
     assert meshes.surfaces == {} and meshes.lesion_ids is None
+
+
+def test_changed_structures_follow_label_membership() -> None:
+    from cned_viewer.mesh.case_meshes import changed_structures
+
+    before = np.array([0, 1, 1, 2, 3, 4], np.uint8)
+    assert changed_structures(before, before.copy()) == set()
+    assert changed_structures(before, np.array([0, 2, 1, 2, 3, 4], np.uint8)) == {"tumour"}  # tumour painted in the liver
+    assert changed_structures(before, np.array([0, 1, 1, 1, 3, 4], np.uint8)) == {"tumour"}  # a lesion relabelled
+    assert changed_structures(before, np.array([2, 1, 1, 2, 3, 4], np.uint8)) == {"liver", "tumour"}  # outside the liver
+    assert changed_structures(before, np.array([0, 3, 1, 2, 3, 4], np.uint8)) == {"liver", "portal_vein"}
+    assert changed_structures(before, np.array([0, 1, 1, 2, 4, 4], np.uint8)) == {"portal_vein", "hepatic_veins"}
+    assert changed_structures(before, before[:3]) == {"liver", "tumour", "portal_vein", "hepatic_veins"}
+
+
+def test_rebuild_after_an_edit_keeps_the_unchanged_surfaces(demo_case) -> None:
+    """Painting tumour inside the liver re-meshes the tumour only; the result equals a full rebuild."""
+    from cned_viewer.core.labels import LIVER_PARENCHYMA, PORTAL_VEIN
+
+    labels = LabelMap(demo_case.labels.array.copy(), demo_case.labels.geometry)
+    first = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry), measure(labels).lesions)
+    assert first.rebuilt == ("liver", "tumour", "portal_vein", "hepatic_veins")
+    z, y, x = np.argwhere(labels.array == LIVER_PARENCHYMA)[len(np.argwhere(labels.array == LIVER_PARENCHYMA)) // 2]
+    labels.array[z - 2:z + 3, y - 2:y + 3, x - 2:x + 3][labels.array[z - 2:z + 3, y - 2:y + 3, x - 2:x + 3] == LIVER_PARENCHYMA] = TUMOUR
+    lesions = measure(labels).lesions
+    again = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry), lesions, previous=first)
+    assert again.rebuilt == ("tumour",)
+    for key in ("liver", "portal_vein", "hepatic_veins"):
+        assert again.surfaces[key] is first.surfaces[key]
+    full = build_case_meshes(labels, lesions)
+    for key in full.surfaces:
+        assert again.surfaces[key].GetNumberOfPoints() == full.surfaces[key].GetNumberOfPoints()
+    ids = vtk_to_numpy(again.surfaces["tumour"].GetCellData().GetArray(LABEL_ARRAY))
+    assert set(np.unique(ids)) >= {lesion.id for lesion in lesions}
+
+    labels.array[tuple(np.argwhere(labels.array == LIVER_PARENCHYMA)[0])] = PORTAL_VEIN  # that vessel and the envelope change
+    third = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry), lesions, previous=again)
+    assert set(third.rebuilt) == {"liver", "tumour", "portal_vein"} and third.surfaces["hepatic_veins"] is first.surfaces["hepatic_veins"]
