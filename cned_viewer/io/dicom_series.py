@@ -17,6 +17,7 @@ import pydicom
 import SimpleITK as sitk
 from pydicom.errors import InvalidDicomError
 
+from cned_viewer.core.cancel import cancelled, raise_if_cancelled
 from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.volume import Volume
 from cned_viewer.errors import UserError
@@ -321,9 +322,11 @@ def load_dicom_series(series: SeriesInfo) -> tuple[Volume, list[str]]:
     _check_file_sizes(where, series, stack.files)
     reader = sitk.ImageSeriesReader()
     reader.SetFileNames([str(p) for p in stack.files])
+    reader.AddCommand(sitk.sitkProgressEvent, lambda: reader.Abort() if cancelled() else None)  # slice by slice
     try:
         image = reader.Execute()
     except RuntimeError:
+        raise_if_cancelled("loading the series")
         bad = [(p.name, problem) for p in stack.files if (problem := _damage(p))]
         example = f"{bad[0][0]}: {bad[0][1]}" if bad else "unknown file"
         raise UserError(f"{where}: {len(bad) or 'some'} file(s) are damaged (e.g. {example}); copy the series again from the PACS or CD") from None

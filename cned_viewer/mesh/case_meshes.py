@@ -10,7 +10,7 @@ import numpy as np
 from vtkmodules.vtkCommonDataModel import vtkPolyData
 
 from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN, TUMOUR, LabelMap
-from cned_viewer.errors import UserError
+from cned_viewer.core import cancel
 from cned_viewer.measure.results import Lesion
 from cned_viewer.mesh.lesion_ids import LesionIdMap, lesion_id_map
 from cned_viewer.mesh.surfaces import SurfaceOptions, display_steps, mask_box, max_pool, prepare_for_display, surface_of_labels
@@ -24,7 +24,7 @@ STRUCTURE_VALUES: dict[str, tuple[int, ...]] = {
 }
 
 
-class MeshingCancelled(UserError):
+class MeshingCancelled(cancel.OperationCancelled):
     """Raised between structures when the caller asked to stop."""
 
 
@@ -64,7 +64,7 @@ def build_case_meshes(
     lesions: Sequence[Lesion] = (),
     options: SurfaceOptions | None = None,
     connectivity: int = 26,
-    cancelled: Callable[[], bool] = lambda: False,
+    cancelled: Callable[[], bool] = cancel.cancelled,
     previous: CaseMeshes | None = None,
 ) -> CaseMeshes:
     """Mesh every structure present in ``labels`` (pure VTK filters: safe in a worker thread).

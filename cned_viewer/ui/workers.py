@@ -1,4 +1,4 @@
-"""Run slow work (loading, measuring) off the GUI thread; newest request wins."""
+"""Run slow work (loading, measuring) off the GUI thread; newest request wins, and older ones are told to stop."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from cned_viewer.core.cancel import cancel_scope
 from cned_viewer.errors import UserError
 
 
@@ -37,14 +38,15 @@ class _Signals(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, generation: int, job: Callable[[], Any], signals: _Signals) -> None:
+    def __init__(self, generation: int, job: Callable[[], Any], signals: _Signals, current: Callable[[], int]) -> None:
         super().__init__()
-        self.generation, self.job, self.signals = generation, job, signals
+        self.generation, self.job, self.signals, self.current = generation, job, signals, current
 
     def run(self) -> None:
         _lower_thread_priority()
         try:
-            result = self.job()
+            with cancel_scope(lambda: self.current() != self.generation):  # a newer submit or cancel() stops the job
+                result = self.job()
         except UserError as error:
             self.signals.failed.emit(self.generation, str(error))
         except Exception as error:  # noqa: BLE001 - reported to the user, never crashes the app
@@ -71,10 +73,11 @@ class BackgroundRunner(QObject):
     def submit(self, job: Callable[[], Any]) -> None:
         self._generation += 1
         self.busy = True
-        QThreadPool.globalInstance().start(_Task(self._generation, job, self._signals))
+        QThreadPool.globalInstance().start(_Task(self._generation, job, self._signals, lambda: self._generation))
 
     def cancel(self) -> None:
-        """Forget the running job: its result will be dropped when it arrives."""
+        """Stop the running job: its steps that check :func:`cned_viewer.core.cancel.cancelled` (reading a DICOM
+        series, meshing) give up at the next check, and whatever it returns is dropped."""
         self._generation += 1
         self.busy = False
 

@@ -43,3 +43,31 @@ def test_cancel_drops_the_result(qtbot) -> None:
     assert not runner.busy
     with qtbot.assertNotEmitted(runner.finished, wait=300):
         gate.set()
+
+
+def test_cancel_stops_a_job_that_checks(qtbot) -> None:
+    """runner.cancel() (and a newer submit) turn cancelled() true inside the running job."""
+    from cned_viewer.core.cancel import cancelled
+
+    runner = BackgroundRunner()
+    started, stopped = threading.Event(), threading.Event()
+
+    def patient() -> str:
+        started.set()
+        for _ in range(1000):
+            if cancelled():
+                stopped.set()
+                return "stopped"
+            threading.Event().wait(0.01)
+        return "ran out"
+
+    runner.submit(patient)
+    assert started.wait(10)
+    runner.cancel()
+    assert stopped.wait(5), "the job did not see the cancel"
+    started.clear(), stopped.clear()
+    runner.submit(patient)
+    assert started.wait(10)
+    with qtbot.waitSignal(runner.finished, timeout=10_000) as done:
+        runner.submit(lambda: "newer")
+    assert stopped.wait(5) and done.args == ["newer"]
