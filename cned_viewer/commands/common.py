@@ -14,6 +14,7 @@ from cned_viewer.demo.phantom import make_demo_case
 from cned_viewer.io.case_bundle import is_bundle, load_bundle
 from cned_viewer.io.case_loader import load_case, with_segments
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
+from cned_viewer.measure import MeasureOptions
 from cned_viewer.plugins import PluginManager
 
 
@@ -30,6 +31,26 @@ def add_case_arguments(parser: argparse.ArgumentParser) -> None:
         "--segments", metavar="SEGMAP",
         help="Couinaud segment map (NIfTI/NRRD/MHA, values 1-8) on or over the image: segments touched per lesion and bilobar",
     )
+
+
+def add_measure_options(parser: argparse.ArgumentParser) -> None:
+    """--connectivity, --min-lesion-ml and --contact-mm: how lesions and vessel contact are defined."""
+    defaults = MeasureOptions()
+    parser.add_argument("--connectivity", type=int, choices=(6, 18, 26), help=f"voxel connectivity of a lesion (default {defaults.connectivity})")
+    parser.add_argument(
+        "--min-lesion-ml", type=float, metavar="ML",
+        help=f"lesions below this volume are listed as tiny and not counted (default {defaults.min_lesion_volume_ml:g} mL)",
+    )
+    parser.add_argument("--contact-mm", type=float, metavar="MM", help="vessel contact threshold (default: one voxel diagonal of the in-plane spacing)")
+
+
+def measure_options(args: argparse.Namespace) -> MeasureOptions:
+    """The :class:`MeasureOptions` of :func:`add_measure_options` (defaults where the command line is silent)."""
+    given = {"connectivity": args.connectivity, "min_lesion_volume_ml": args.min_lesion_ml, "contact_threshold_mm": args.contact_mm}
+    try:
+        return MeasureOptions(**{key: value for key, value in given.items() if value is not None})
+    except ValueError as error:
+        raise UserError(f"{error}; see 'cned-viewer {args.command} --help'") from None
 
 
 def case_from_args(args: argparse.Namespace) -> Case:

@@ -13,11 +13,8 @@ import io
 import sys
 from typing import Any
 
-from dataclasses import asdict
-
-from cned_viewer.commands.common import add_case_arguments, labelled_case_from_args, print_json
+from cned_viewer.commands.common import add_case_arguments, add_measure_options, labelled_case_from_args, measure_options, print_json
 from cned_viewer.core.case import Case
-from cned_viewer.errors import UserError
 from cned_viewer.measure import MeasureOptions, measure
 
 #: Case-level columns of ``--csv`` (JSON keys), after ``source`` and before the ``volume_<label>_ml`` ones.
@@ -38,34 +35,16 @@ LESION_COLUMNS = (
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("measure", help="measure volumes, TTV, TLVR and lesions of the labelled structures")
     add_case_arguments(parser)
-    defaults = MeasureOptions()
-    parser.add_argument("--connectivity", type=int, choices=(6, 18, 26), help=f"voxel connectivity of a lesion (default {defaults.connectivity})")
-    parser.add_argument(
-        "--min-lesion-ml", type=float, metavar="ML",
-        help=f"lesions below this volume are listed as tiny and not counted (default {defaults.min_lesion_volume_ml:g} mL)",
-    )
-    parser.add_argument("--contact-mm", type=float, metavar="MM", help="vessel contact threshold (default: one voxel diagonal of the in-plane spacing)")
+    add_measure_options(parser)
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON (stable keys, for other tools)")
     output.add_argument("--csv", action="store_true", help="print CSV: one row per lesion, the case's values on each row")
     parser.set_defaults(func=run)
 
 
-def options_from_args(args: argparse.Namespace) -> MeasureOptions:
-    """The :class:`MeasureOptions` the command line asks for (defaults where it is silent)."""
-    given = {"connectivity": args.connectivity, "min_lesion_volume_ml": args.min_lesion_ml, "contact_threshold_mm": args.contact_mm}
-    try:
-        return MeasureOptions(**{key: value for key, value in given.items() if value is not None})
-    except ValueError as error:
-        raise UserError(f"{error}; see 'cned-viewer measure --help'") from None
-
-
 def measurements_json(case: Case, options: MeasureOptions | None = None) -> dict:
-    """The JSON ``measure`` prints: image geometry, the options used, the engine's measurements, warnings."""
-    options = options or MeasureOptions()
-    used = dict(asdict(options), contact_threshold_mm=options.contact_threshold_for(case.image.geometry))
-    used.pop("vessel_search_band_mm")  # a search bound: the results do not depend on it
-    return {"image": case.image.geometry.to_json(), "options": used, **measure(case, options).to_json(), "warnings": list(case.warnings)}
+    """The JSON ``measure`` prints: image geometry, the engine's measurements (with the options used), warnings."""
+    return {"image": case.image.geometry.to_json(), **measure(case, options).to_json(), "warnings": list(case.warnings)}
 
 
 def _cell(value: Any) -> Any:
@@ -142,7 +121,7 @@ def measurements_text(report: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    options = options_from_args(args)  # before the slow loading: a bad value fails at once
+    options = measure_options(args)  # before the slow loading: a bad value fails at once
     report = measurements_json(labelled_case_from_args(args), options)
     if args.json:
         print_json(report)

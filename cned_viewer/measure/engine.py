@@ -40,4 +40,4 @@ def measure(case: Case | LabelMap, options: MeasureOptions | None = None) -> Mea
     timings["envelope"] = (time.perf_counter() - clock) * 1e3
     lesion_set = measure_lesions(labels, segments, geometry, scan, burden.total_liver_ml, options, timings)
     timings["total"] = (time.perf_counter() - start) * 1e3
-    return Measurements(burden, lesion_set, timings)
+    return Measurements(burden, lesion_set, timings, options=options.used(geometry))

@@ -178,4 +178,4 @@ class IncrementalMeasurer:
 
     def measurements(self) -> Measurements:
         """Current results; lesion-level fields are those of the last refresh while ``lesions_stale``."""
-        return Measurements(self._burden, self._lesion_set, dict(self._timings), self.lesions_stale)
+        return Measurements(self._burden, self._lesion_set, dict(self._timings), self.lesions_stale, self.options.used(self._label_map.geometry))

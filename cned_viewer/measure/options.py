@@ -40,3 +40,14 @@ class MeasureOptions:
             return float(self.contact_threshold_mm)
         _, sy, sx = geometry.spacing_zyx_mm
         return math.sqrt(sx * sx + sy * sy)
+
+    def used(self, geometry: Geometry) -> dict[str, float | int]:
+        """What a measurement on ``geometry`` used (the contact threshold resolved to mm), for the JSON and the report.
+
+        The search band is left out: it only bounds a first search, the results do not depend on it.
+        """
+        return {
+            "connectivity": self.connectivity,
+            "min_lesion_volume_ml": self.min_lesion_volume_ml,
+            "contact_threshold_mm": self.contact_threshold_for(geometry),
+        }

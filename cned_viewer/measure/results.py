@@ -111,6 +111,7 @@ class Measurements:
     lesion_set: LesionSet
     timings_ms: dict[str, float] = field(default_factory=dict)
     lesions_stale: bool = False
+    options: dict[str, float | int] = field(default_factory=dict)  # MeasureOptions.used(): what defined the lesions
 
     def __getattr__(self, name: str) -> Any:  # flat access: m.ttv_ml, m.lesions, m.tlvr_low ...
         for part in ("burden", "lesion_set"):
@@ -126,6 +127,7 @@ class Measurements:
         b, s = self.burden, self.lesion_set
         stale = self.lesions_stale
         return {
+            "options": dict(self.options),
             "volumes_ml": dict(b.volumes_ml),
             "total_liver_ml": b.total_liver_ml,
             "ttv_ml": b.ttv_ml,

@@ -35,8 +35,9 @@ def axial_picture(case: Case, lesions: Sequence[Lesion], window: str = "abdomen"
     return np.ascontiguousarray(physical_aspect(rgb, plane.pixel_width_mm, plane.pixel_height_mm)), index
 
 
-def model_pictures(case: Case, lesions: Sequence[Lesion], cameras: Sequence[str], size: tuple[int, int], select_largest: bool = False) -> list[np.ndarray]:
-    """The 3D model (meshes built once) seen from each camera preset."""
-    meshes = build_case_meshes(case.labels, lesions)
+def model_pictures(case: Case, lesions: Sequence[Lesion], cameras: Sequence[str], size: tuple[int, int], select_largest: bool = False,
+                   connectivity: int = 26) -> list[np.ndarray]:
+    """The 3D model (meshes built once, lesions as ``connectivity``-connected components) seen from each camera preset."""
+    meshes = build_case_meshes(case.labels, lesions, connectivity=connectivity)
     selected = lesions[0].id if select_largest and lesions else None
     return [render_scene_offscreen(meshes, size=size, camera=camera, selected_lesion=selected) for camera in cameras]

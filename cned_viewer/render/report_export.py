@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cned_viewer.core.case import Case
 from cned_viewer.core.clinical import ClinicalData
-from cned_viewer.measure import measure
+from cned_viewer.measure import MeasureOptions, measure
 from cned_viewer.measure.results import Lesion
 from cned_viewer.plugins import PluginManager
 from cned_viewer.render.case_pictures import axial_picture, model_pictures
@@ -26,11 +26,11 @@ from cned_viewer.scores import build_inputs, evaluate_all
 SNAPSHOT_VIEWS = (("anterior", "3D, anterior view"), ("superior", "3D, superior view"))
 
 
-def report_images(case: Case, lesions: Sequence[Lesion]) -> list[ReportImage]:
+def report_images(case: Case, lesions: Sequence[Lesion], connectivity: int = 26) -> list[ReportImage]:
     """Two 3D snapshots (offscreen) and the axial slice through the largest lesion, outlined."""
     images = []
     if case.labels is not None:
-        pictures = model_pictures(case, lesions, [camera for camera, _ in SNAPSHOT_VIEWS], (640, 520), select_largest=True)
+        pictures = model_pictures(case, lesions, [camera for camera, _ in SNAPSHOT_VIEWS], (640, 520), select_largest=True, connectivity=connectivity)
         images += [ReportImage(caption, encode_png(picture)) for (_, caption), picture in zip(SNAPSHOT_VIEWS, pictures)]
     rgb, index = axial_picture(case, lesions, window="liver", outline=True, crop_to_labels=True)
     what = f"through lesion {lesions[0].id} (largest), " if lesions else ""
@@ -45,14 +45,16 @@ def write_case_report(
     deidentify: bool = False,
     clinical: ClinicalData | None = None,
     plugins: PluginManager | None = None,
+    options: MeasureOptions | None = None,
 ) -> Path:
     """Write the PDF report of ``case`` (its labels now, ``clinical`` or the case's, its edit log,
-    the report sections of ``plugins``' enabled plugins); the path."""
+    the report sections of ``plugins``' enabled plugins), lesions defined by ``options``; the path."""
     clinical = case.clinical if clinical is None else clinical
-    result = measure(case)
+    options = options or MeasureOptions()
+    result = measure(case, options)
     measurements = result.to_json()
     scores = evaluate_all(build_inputs(clinical, measurements))
-    images = report_images(case, result.lesions)
+    images = report_images(case, result.lesions, options.connectivity)
     sections, notices = plugins.build_report_sections(case, measurements) if plugins is not None else ([], [])
     extra = [ExtraSection(x.data.title, tuple(x.data.rows), tuple(x.data.paragraphs), f"{x.plugin} {x.version}".strip()) for x in sections]
     data = build_report_data(

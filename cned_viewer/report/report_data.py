@@ -126,7 +126,15 @@ def _measurement_rows(m: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     ]
     if m.get("bilobar") is not None:
         rows.append(("Bilobar disease", "yes" if m["bilobar"] else "no"))
+    if m.get("options"):
+        rows.append(("Lesion definition", lesion_definition(m["options"])))
     return tuple(rows)
+
+
+def lesion_definition(options: Mapping[str, Any]) -> str:
+    """How lesions and vessel contact were defined (``Measurements.to_json()["options"]``), in words."""
+    return (f"{options['connectivity']}-connected tumour voxels of at least {format_number(options['min_lesion_volume_ml'])} mL; "
+            f"vessel contact within {options['contact_threshold_mm']:.2f} mm")
 
 
 LESION_HEADER = ("#", "Volume (mL)", "Feret (mm)", "Axial (mm)", "Segments", "Portal vein", "Hepatic veins")

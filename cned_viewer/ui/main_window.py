@@ -45,7 +45,7 @@ from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
 from cned_viewer.io.masks import save_labels
 from cned_viewer.io.recovery import RecoveryInfo, discard, find_recoverable, recover
 from cned_viewer.kernels import warm_up
-from cned_viewer.measure import Measurements
+from cned_viewer.measure import MeasureOptions, Measurements
 from cned_viewer.measure.incremental import IncrementalMeasurer
 from cned_viewer.mesh.case_meshes import CaseMeshes, build_case_meshes
 from cned_viewer.plugins.manager import PluginManager
@@ -68,6 +68,7 @@ from cned_viewer.ui.series_dialog import SeriesDialog
 from cned_viewer.ui.slice_view import SliceView
 from cned_viewer.ui.view3d import View3D
 from cned_viewer.ui.view_state import capture_view_state, restore_view_state
+from cned_viewer.ui.measure_settings import MeasureSettingsDialog, load_measure_options, save_measure_options
 from cned_viewer.ui.workers import BackgroundRunner
 
 IMAGE_FILTER = "Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd);;All files (*)"
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.exporter.finished.connect(lambda path: self.statusBar().showMessage(f"Exported: {path}", 15000))
         self.exporter.failed.connect(self._show_error)
         self.plugins = plugin_manager or PluginManager()
+        self.measure_options = load_measure_options()
         plugin_problems = self._discover_plugins()
         self.warmer = BackgroundRunner(self)
         if warm_up_kernels:  # load the numba kernels now, not in the middle of the first measurement
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
         self._fill_segment_menu()
         tools_menu = self.menuBar().addMenu("&Tools")
         self._action(tools_menu, "&Plugins...", self.show_plugins)
+        self._action(tools_menu, "&Measurement settings...", self.show_measure_settings)
         view_menu = self.menuBar().addMenu("&View")
         for number, (name, (width, level)) in enumerate(WINDOW_PRESETS.items(), start=1):
             self._action(view_menu, f"Window: {name} (W {width:g} / L {level:g})", lambda n=name: self.display_toolbar.preset_box.setCurrentText(n), f"Ctrl+{number}")
@@ -566,7 +569,8 @@ class MainWindow(QMainWindow):
             return
         case = self._case_snapshot()
         self.statusBar().showMessage(f"Writing the report {path}...")
-        self.reporter.submit(lambda: write_case_report(case, path, page_size, deidentify, plugins=self.plugins))
+        options = self.measure_options
+        self.reporter.submit(lambda: write_case_report(case, path, page_size, deidentify, plugins=self.plugins, options=options))
 
     def _report_done(self, path: Path) -> None:
         self.statusBar().showMessage(f"Report written: {path}", 15000)
@@ -631,7 +635,8 @@ class MainWindow(QMainWindow):
             self._stage_done("Case loaded without labels (File > Open labels).")
             return
         self._stage(1, "the tumour burden")
-        self.measurer.submit(lambda: (IncrementalMeasurer(case), EditController.recovery_source(case)))
+        options = self.measure_options
+        self.measurer.submit(lambda: (IncrementalMeasurer(case, options), EditController.recovery_source(case)))
 
     def refresh_labels(self) -> None:
         """The open case's label array changed (an editor, a plugin): redraw, re-measure, re-mesh.
@@ -648,7 +653,8 @@ class MainWindow(QMainWindow):
         self.mesher.cancel()
         self.edits.set_measurer(None)
         self.edit_dock.setEnabled(False)
-        self.measurer.submit(lambda: (IncrementalMeasurer(case), None))
+        options = self.measure_options
+        self.measurer.submit(lambda: (IncrementalMeasurer(case, options), None))
 
     def _measurer_built(self, built: tuple[IncrementalMeasurer, Any]) -> None:
         measurer, source = built
@@ -729,6 +735,20 @@ class MainWindow(QMainWindow):
         PluginDialog(self.plugins, self).exec()
         self.plugin_notice.hide()
         self._fill_segment_menu()
+
+    def show_measure_settings(self) -> None:
+        dialog = MeasureSettingsDialog(self.measure_options, self)
+        if dialog.exec():
+            self.set_measure_options(dialog.options())
+
+    def set_measure_options(self, options: MeasureOptions) -> None:
+        """Use (and remember) other lesion / contact definitions; the open case is measured again."""
+        if options == self.measure_options:
+            return
+        self.measure_options = options
+        save_measure_options(options)
+        self.meshes = None  # lesion ids follow the connectivity: the whole model is rebuilt
+        self.refresh_labels()
 
     def _fill_segment_menu(self) -> None:
         _fill_contribution_menu(self.segment_menu, self.plugins.segmenters(), self.start_segmenter,
@@ -871,7 +891,8 @@ class MainWindow(QMainWindow):
         lesions = measurements.lesions
         labels = case.labels
         shown = self.meshes if self.meshes is not None and self.meshes.labels is not None and self.meshes.labels.shape == labels.array.shape else None
-        self.mesher.submit(lambda: build_case_meshes(copy_labels(labels), lesions, previous=shown))
+        connectivity = self.measure_options.connectivity
+        self.mesher.submit(lambda: build_case_meshes(copy_labels(labels), lesions, connectivity=connectivity, previous=shown))
 
     def _show_meshes(self, meshes: CaseMeshes) -> None:
         self.meshes = meshes

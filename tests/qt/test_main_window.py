@@ -249,3 +249,27 @@ def test_segment_map_waits_for_unsaved_edits(qtbot, demo_window, demo_segments, 
     demo_window.open_segments_file(str(demo_segments))
     assert no_message_boxes and "unsaved edits" in no_message_boxes[-1]
     assert demo_window.case is case and case.segments is None
+
+
+def test_measurement_settings_change_the_lesions_and_are_remembered(qtbot, demo_window, wait_ready) -> None:
+    from cned_viewer.measure import MeasureOptions, measure
+    from cned_viewer.ui.measure_settings import MeasureSettingsDialog, load_measure_options
+
+    window = demo_window
+    before = window.measurements.lesion_count
+    smallest = min(lesion.volume_ml for lesion in window.measurements.lesions)
+    dialog = MeasureSettingsDialog(window.measure_options)
+    dialog.min_volume_box.setValue(round(smallest * 1.5, 3))
+    dialog.auto_contact_box.setChecked(False)
+    dialog.contact_box.setValue(10.0)
+    chosen = dialog.options()
+    assert chosen == MeasureOptions(min_lesion_volume_ml=round(smallest * 1.5, 3), contact_threshold_mm=10.0)
+    window.set_measure_options(chosen)  # what OK in the dialog does
+    wait_ready(window)
+    expected = measure(window.case, chosen)
+    assert window.measurements.lesion_count == expected.lesion_count == before - 1
+    assert window.lesion_table.rowCount() == expected.lesion_count
+    assert window.measurements.to_json()["options"]["contact_threshold_mm"] == 10.0
+    assert load_measure_options() == chosen  # kept for the next session
+    dialog.show_options(MeasureOptions())  # Restore defaults
+    assert dialog.options() == MeasureOptions() and not dialog.contact_box.isEnabled()

@@ -11,7 +11,11 @@ from cned_viewer.editing.rules import PaintRules
 
 
 def test_export_report_of_the_demo_case(qtbot, window, wait_ready, tmp_path) -> None:
+    from cned_viewer.measure import MeasureOptions
+
     window.open_demo()
+    wait_ready(window)
+    window.set_measure_options(MeasureOptions(connectivity=18, contact_threshold_mm=2.5))  # the report follows the settings
     wait_ready(window)
     session = window.edits.session  # one edit, so the report lists it
     session.begin_stroke((60, 40, 40), Brush(3.0), PaintRules.paint(TUMOUR))
@@ -32,6 +36,7 @@ def test_export_report_of_the_demo_case(qtbot, window, wait_ready, tmp_path) -> 
     assert shown.startswith(f"C-NED {cned.total_text()}")
     assert f"C-NED {cned.total_text()}" in text  # the total the panel shows
     assert "paint" in text  # the edit log
+    assert "18-connected tumour voxels of at least 0.1 mL; vessel contact within 2.50 mm" in " ".join(text.split())
     assert "DEMO^SYNTHETIC" not in text and "CNED-DEMO-0001" not in text
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (612, 792)

@@ -54,6 +54,8 @@ def test_report_quotes_the_engine_and_the_scores(demo_report, demo_case):
     assert "BORDERLINE" in text  # the demo's TLVR range straddles 0.23
     assert "not reported" in text or "Median PFS" in text
     assert "does not replace" in text
+    contact = np.hypot(*demo_case.image.geometry.spacing_xyz_mm[:2])
+    assert f"26-connected tumour voxels of at least 0.1 mL; vessel contact within {contact:.2f} mm" in " ".join(text.split())
 
 
 def test_report_has_three_images_and_no_blank_page(demo_report, tmp_path):
