@@ -20,7 +20,7 @@ from cned_viewer.measure import MeasureOptions, measure
 #: Case-level columns of ``--csv`` (JSON keys), after ``source`` and before the ``volume_<label>_ml`` ones.
 CASE_COLUMNS = (
     "total_liver_ml", "ttv_ml", "tlvr", "tlvr_low", "tlvr_high", "tlvr_parenchyma",
-    "lesion_count", "lesion_count_low", "lesion_count_high", "bilobar",
+    "lesion_count", "lesion_count_low", "lesion_count_high", "bilobar", "segments_involved",
 )
 #: Lesion columns of ``--csv``: the JSON lesion keys, lists split into one column per value.
 LESION_COLUMNS = (
@@ -67,7 +67,10 @@ def measurements_csv(report: dict, source: str) -> str:
     """``report`` (:func:`measurements_json`) as CSV text, see the module docstring."""
     volume_keys = list(report["volumes_ml"])
     header = ["source", *CASE_COLUMNS, *(f"volume_{key}_ml" for key in volume_keys), *LESION_COLUMNS]
-    case_cells = [source, *(_cell(report[key]) for key in CASE_COLUMNS), *(report["volumes_ml"][key] for key in volume_keys)]
+    case_cells = [
+        source, *(_segments_cell(report[key]) if key == "segments_involved" else _cell(report[key]) for key in CASE_COLUMNS),
+        *(report["volumes_ml"][key] for key in volume_keys),
+    ]
     rows = []
     for lesion in report["lesions"]:
         rows.append(case_cells + [
@@ -106,6 +109,8 @@ def measurements_text(report: dict) -> str:
     )
     bilobar = report["bilobar"]
     lines.append(f"{'bilobar':<18} {'-' if bilobar is None else ('yes' if bilobar else 'no'):>10}" + ("   (no segment map)" if bilobar is None else ""))
+    if report["segments_involved"] is not None:
+        lines.append(f"{'segments involved':<18} {len(report['segments_involved']):10d}   ({_segments_cell(report['segments_involved'])})")
     if report["lesions"]:
         lines.append("")
         lines.append(f"{'#':>3} {'volume mL':>10} {'Feret mm':>9} {'axial mm':>9} {'PV mm':>7} {'HV mm':>7}  contact  segments")

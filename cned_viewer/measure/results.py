@@ -93,6 +93,13 @@ class LesionSet:
     def lesion_count(self) -> int:
         return len(self.lesions)
 
+    @property
+    def segments_involved(self) -> tuple[int, ...] | None:
+        """The distinct Couinaud segments any counted lesion touches (None without a segment map)."""
+        if self.bilobar is None:
+            return None
+        return tuple(sorted({s for lesion in self.lesions for s in (lesion.segments or ())}))
+
     def over_total(self, total_liver_ml: float) -> LesionSet:
         """The same lesions with ``tlvr_low`` / ``tlvr_high`` over another total liver volume."""
         return replace(self, tlvr_low=ratio(self.ttv_low_ml, total_liver_ml), tlvr_high=ratio(self.ttv_high_ml, total_liver_ml))
@@ -142,6 +149,7 @@ class Measurements:
             "lesion_count_high": s.lesion_count_high,
             "tiny_lesions": [t.to_json() for t in s.tiny_lesions],
             "bilobar": s.bilobar,
+            "segments_involved": None if s.segments_involved is None else list(s.segments_involved),
             "lesions": [lesion.to_json() for lesion in s.lesions],
             "timings_ms": {k: round(v, 3) for k, v in self.timings_ms.items()},
         }

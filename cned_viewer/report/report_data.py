@@ -31,6 +31,7 @@ _SHOWN_TAGS = (("PatientName", "Patient"), ("PatientID", "Patient ID"), ("Patien
                ("PatientSex", "Sex"), ("StudyDate", "Study date"), ("StudyDescription", "Study"),
                ("AccessionNumber", "Accession"), ("InstitutionName", "Institution"), ("Modality", "Modality"))
 REMOVED = "[removed]"
+COUINAUD = "I II III IV V VI VII VIII".split()
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ def _measurement_rows(m: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     ]
     if m.get("bilobar") is not None:
         rows.append(("Bilobar disease", "yes" if m["bilobar"] else "no"))
+    if m.get("segments_involved") is not None:
+        involved = m["segments_involved"]
+        rows.append(("Segments involved", f"{len(involved)}" + (f" ({', '.join(COUINAUD[s - 1] for s in involved)})" if involved else "")))
     if m.get("options"):
         rows.append(("Lesion definition", lesion_definition(m["options"])))
     return tuple(rows)

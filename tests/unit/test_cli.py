@@ -127,13 +127,14 @@ def test_measure_with_segments_matches_scipy(capsys, demo_files, demo_segments):
     ours = sorted((round(lesion["volume_ml"] / voxel_ml), tuple(lesion["segments"])) for lesion in report["lesions"])
     assert ours == _segments_reference(labels, demo_segments)
     touched = {s for lesion in report["lesions"] for s in lesion["segments"]}
-    assert touched == {2, 7} and report["bilobar"] is True
+    assert touched == {2, 7} and report["bilobar"] is True and report["segments_involved"] == [2, 7]
 
 
 def test_measure_without_segments_has_no_bilobar(capsys, demo_files):
     code, out, _ = run_cli(capsys, "measure", *map(str, (demo_files[0], "--labels", demo_files[1])), "--json")
     report = json.loads(out)
     assert report["bilobar"] is None and all(lesion["segments"] is None for lesion in report["lesions"])
+    assert report["segments_involved"] is None
 
 
 def test_segment_map_with_other_values_is_refused(capsys, demo_files, tmp_path):
@@ -163,7 +164,7 @@ def test_measure_csv_has_a_row_per_lesion(capsys, demo_files, demo_segments):
     assert len(rows) == report["lesion_count"] == 11
     for row, lesion in zip(rows, report["lesions"]):
         assert row["source"] == str(image)
-        assert float(row["tlvr"]) == report["tlvr"] and row["bilobar"] == "true"
+        assert float(row["tlvr"]) == report["tlvr"] and row["bilobar"] == "true" and row["segments_involved"] == "2;7"
         assert int(row["lesion_id"]) == lesion["id"] and float(row["lesion_volume_ml"]) == lesion["volume_ml"]
         assert [float(row[f"centroid_{a}_mm"]) for a in "xyz"] == lesion["centroid_mm"]
         assert row["portal_vein_contact"] == ("true" if lesion["portal_vein_contact"] else "false")

@@ -138,3 +138,11 @@ def test_plugin_sections_are_printed_and_deidentified(demo_case, tmp_path):
     write_report_pdf(anonymous, tmp_path / "r.pdf")
     text = " ".join(_text(PdfReader(tmp_path / "r.pdf")).split())
     assert "Segment volumetry" in text and "From the plugin volumetry 1.0" in text and "Doe" not in text and "4711" not in text
+
+
+def test_segments_involved_are_listed(demo_case):
+    measured = dict(measure(demo_case).to_json(), bilobar=True, segments_involved=[2, 4, 7])
+    data = build_report_data(demo_case, measured, evaluate_all(build_inputs(ClinicalData(), measured)))
+    rows = dict(data.measurements)
+    assert rows["Segments involved"] == "3 (II, IV, VII)" and rows["Bilobar disease"] == "yes"
+    assert "Segments involved" not in dict(build_report_data(demo_case, measure(demo_case).to_json(), evaluate_all(build_inputs(ClinicalData(), measured))).measurements)
