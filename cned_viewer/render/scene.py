@@ -56,6 +56,7 @@ class CaseScene:
         self.states = {key: StructureState(opacity=DEFAULT_OPACITY[key]) for key in STRUCTURES}
         self.actors: dict[str, object] = {}
         self.meshes: dict[str, pv.PolyData] = {}
+        self._sources: dict[str, object] = {}  # key -> the vtkPolyData its actor shows
         self.selected_lesion: int | None = None
         self.camera_preset = "anterior"
         self._highlight = None
@@ -69,20 +70,30 @@ class CaseScene:
         return tuple(c / 255.0 for c in rgb)  # type: ignore[return-value]
 
     def set_meshes(self, meshes: CaseMeshes | None) -> None:
-        """Replace every actor by the surfaces of ``meshes`` (None: clear the scene)."""
-        if meshes is None and not self.actors:
-            return
-        for actor in [*self.actors.values(), self._highlight]:
-            if actor is not None:
-                self.plotter.remove_actor(actor, render=False)
-        self.actors.clear()
-        self.meshes.clear()
-        self._highlight = None
-        self.selected_lesion = None
-        self._picker.InitializePickList()
-        for key, surface in (meshes.surfaces if meshes else {}).items():
+        """Show the surfaces of ``meshes`` (None: clear the scene).
+
+        A surface that is the same object as the one shown keeps its actor (an edit re-meshes only
+        what changed, see :func:`~cned_viewer.mesh.case_meshes.build_case_meshes`); the others are
+        replaced. The camera goes to the preset only when the scene was empty: after an edit the
+        user's view stays where it was.
+        """
+        surfaces = meshes.surfaces if meshes else {}
+        first = not self.actors
+        if self._highlight is not None and surfaces.get("tumour") is not self._sources.get("tumour"):
+            self.plotter.remove_actor(self._highlight, render=False)
+            self._highlight = None
+            self.selected_lesion = None
+        for key in list(self.actors):
+            if surfaces.get(key) is not self._sources.get(key):
+                self.plotter.remove_actor(self.actors.pop(key), render=False)
+                self.meshes.pop(key, None)
+                self._sources.pop(key, None)
+        for key, surface in surfaces.items():
+            if key in self.actors:
+                continue
             mesh = pv.wrap(surface)
             self.meshes[key] = mesh
+            self._sources[key] = surface
             state = self.states[key]
             actor = self.plotter.add_mesh(
                 mesh, color=self.colour(key), opacity=state.opacity, interpolation="gouraud", scalars=None,
@@ -90,9 +101,11 @@ class CaseScene:
             )
             actor.SetVisibility(state.visible)
             self.actors[key] = actor
-            if key == "tumour":
-                self._picker.AddPickList(actor)
-        self.set_camera(self.camera_preset)
+        self._picker.InitializePickList()
+        if "tumour" in self.actors:
+            self._picker.AddPickList(self.actors["tumour"])
+        if first and self.actors:
+            self.set_camera(self.camera_preset)
 
     def set_visible(self, key: str, visible: bool) -> None:
         self.states[key].visible = visible

@@ -80,3 +80,42 @@ def test_selected_lesion_is_highlighted_where_it_projects(demo_meshes) -> None:
             assert plotter.camera_position is not None
     finally:
         plotter.close()
+
+
+def test_an_update_keeps_unchanged_actors_and_the_users_camera(demo_case, demo_meshes) -> None:
+    """After an edit only the re-meshed structures get new actors, and the view is not reset."""
+    import pyvista as pv
+
+    from cned_viewer.core.labels import LIVER_PARENCHYMA, LabelMap
+    from cned_viewer.measure import measure
+    from cned_viewer.mesh.case_meshes import build_case_meshes
+    from cned_viewer.render.scene import CaseScene
+
+    meshes, measurements = demo_meshes
+    first = build_case_meshes(LabelMap(demo_case.labels.array.copy(), demo_case.labels.geometry), measurements.lesions)
+    labels = LabelMap(demo_case.labels.array.copy(), demo_case.labels.geometry)
+    z, y, x = np.argwhere(labels.array == LIVER_PARENCHYMA)[len(np.argwhere(labels.array == LIVER_PARENCHYMA)) // 2]
+    block = labels.array[z - 2:z + 3, y - 2:y + 3, x - 2:x + 3]
+    block[block == LIVER_PARENCHYMA] = TUMOUR
+    second = build_case_meshes(labels, measure(labels).lesions, previous=first)
+    assert second.rebuilt == ("tumour",)
+    plotter = pv.Plotter(off_screen=True, window_size=list(SIZE))
+    try:
+        scene = CaseScene(plotter)
+        scene.set_meshes(first)
+        actors = dict(scene.actors)
+        scene.highlight_lesion(measurements.lesions[0].id)
+        plotter.camera.azimuth = 40.0  # the user turned the model
+        turned = plotter.camera_position
+        scene.set_meshes(second)
+        assert plotter.camera_position == turned
+        assert all(scene.actors[key] is actors[key] for key in ("liver", "portal_vein", "hepatic_veins"))
+        assert scene.actors["tumour"] is not actors["tumour"] and scene.selected_lesion is None
+        x_, y_ = scene.lesion_display_point(measure(labels).lesions[0].id)
+        assert scene.lesion_at(x_, y_) is not None  # the new tumour actor is pickable
+        scene.set_meshes(None)
+        assert not scene.actors
+        scene.set_meshes(first)  # a new case: the preset camera again
+        assert plotter.camera_position != turned
+    finally:
+        plotter.close()
