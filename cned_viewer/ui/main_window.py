@@ -98,31 +98,15 @@ class MainWindow(QMainWindow):
         self.recent = RecentCases()
         self._pending_recent: RecentCase | None = None
         self._pending_view_state: dict[str, Any] = {}
-        self.loader = BackgroundRunner(self)
-        self.loader.finished.connect(self._show_case)
-        self.loader.failed.connect(self._show_error)
-        self.measurer = BackgroundRunner(self)
-        self.measurer.finished.connect(self._measurer_built)
-        self.measurer.failed.connect(self._show_error)
-        self.mesher = BackgroundRunner(self)
-        self.mesher.finished.connect(self._show_meshes)
-        self.mesher.failed.connect(self._show_error)
-        self.scanner = BackgroundRunner(self)
-        self.scanner.finished.connect(self._choose_series)
-        self.scanner.failed.connect(self._show_error)
-        self.saver = BackgroundRunner(self)
-        self.saver.finished.connect(self._saved)
-        self.saver.failed.connect(self._show_error)
+        self.loader = self._runner(self._show_case)
+        self.measurer = self._runner(self._measurer_built)
+        self.mesher = self._runner(self._show_meshes)
+        self.scanner = self._runner(self._choose_series)
+        self.saver = self._runner(self._saved)
         self.edits = EditController(self)
-        self.reporter = BackgroundRunner(self)
-        self.reporter.finished.connect(self._report_done)
-        self.reporter.failed.connect(self._show_error)
-        self.importer = BackgroundRunner(self)
-        self.importer.finished.connect(lambda found: self.apply_plugin_step(*found))
-        self.importer.failed.connect(self._show_error)
-        self.exporter = BackgroundRunner(self)
-        self.exporter.finished.connect(lambda path: self.statusBar().showMessage(f"Exported: {path}", 15000))
-        self.exporter.failed.connect(self._show_error)
+        self.reporter = self._runner(self._report_done)
+        self.importer = self._runner(lambda found: self.apply_plugin_step(*found))
+        self.exporter = self._runner(lambda path: self.statusBar().showMessage(f"Exported: {path}", 15000))
         self.plugins = plugin_manager or PluginManager()
         self.measure_options = load_measure_options()
         plugin_problems = self._discover_plugins()
@@ -170,6 +154,13 @@ class MainWindow(QMainWindow):
         self.display_toolbar.window_chosen.connect(self.set_window)
         self.display_toolbar.opacity_chosen.connect(lambda opacity: self._set_overlay(opacity=opacity))
         self.display_toolbar.outline_chosen.connect(lambda outline: self._set_overlay(outline=outline))
+
+    def _runner(self, on_result: Callable[[Any], object]) -> BackgroundRunner:
+        """A worker whose result goes to ``on_result`` and whose failure is shown as a message."""
+        runner = BackgroundRunner(self)
+        runner.finished.connect(on_result)
+        runner.failed.connect(self._show_error)
+        return runner
 
     def _build_layout(self) -> None:
         grid = QWidget()
