@@ -416,20 +416,30 @@ class MainWindow(QMainWindow):
         self.load_in_background(Path(path).name, lambda: with_segments(case, path))
 
     def open_dropped(self, paths: list[str]) -> None:
-        """Open what was dropped: a bundle, a DICOM folder, an image, image + labels, or labels on the open case."""
+        """Open what was dropped: a bundle; a DICOM folder; image + labels (in that order, or told apart by
+        name) with an optional Couinaud map (named ``couinaud`` / ``segments``); or one map on the open case."""
         if not paths:
             return
         first = paths[0]
         if is_bundle(first):
             self.open_bundle(first)
-        elif Path(first).is_dir():
+            return
+        if Path(first).is_dir():
             self.open_dicom(first)
-        elif len(paths) >= 2:
-            self.open_path(first, paths[1])
-        elif self.case is not None and has_image_suffix(Path(first)) and _looks_like_labels(first):
-            self.open_labels_file(first)
+            return
+        segments = next((path for path in paths if _looks_like_segments(path)), None)
+        rest = [path for path in paths if path != segments]
+        if len(rest) >= 2:
+            image, labels = rest[:2] if not _looks_like_labels(rest[0]) or _looks_like_labels(rest[1]) else rest[1::-1]
+            self.open_path(image, labels, segments=segments)
+        elif rest and self.case is not None and _looks_like_labels(rest[0]):
+            self.open_labels_file(rest[0])
+        elif rest:
+            self.open_path(rest[0], segments=segments)
+        elif self.case is not None:
+            self.open_segments_file(segments)  # type: ignore[arg-type]
         else:
-            self.open_path(first)
+            self._show_error("open an image first; a segment map is placed on its grid")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt naming
         if event.mimeData().hasUrls():
@@ -1017,7 +1027,13 @@ class MainWindow(QMainWindow):
 
 def _looks_like_labels(path: str) -> bool:
     name = Path(path).name.lower()
-    return any(word in name for word in ("label", "seg", "mask"))
+    return has_image_suffix(Path(path)) and any(word in name for word in ("label", "seg", "mask"))
+
+
+def _looks_like_segments(path: str) -> bool:
+    """A Couinaud map, by its name (checked before :func:`_looks_like_labels`: ``segments`` contains ``seg``)."""
+    name = Path(path).name.lower()
+    return has_image_suffix(Path(path)) and any(word in name for word in ("couinaud", "segments", "liver_segment"))
 
 
 def _fill_contribution_menu(menu, entries, on_trigger: Callable[[str, object], None], empty_text: str) -> None:

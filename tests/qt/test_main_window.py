@@ -273,3 +273,17 @@ def test_measurement_settings_change_the_lesions_and_are_remembered(qtbot, demo_
     assert load_measure_options() == chosen  # kept for the next session
     dialog.show_options(MeasureOptions())  # Restore defaults
     assert dialog.options() == MeasureOptions() and not dialog.contact_box.isEnabled()
+
+
+def test_drop_image_labels_and_segment_map_in_any_order(window, demo_files, demo_segments, wait_ready) -> None:
+    image, labels = demo_files
+    window.open_dropped([str(demo_segments), str(labels), str(image)])
+    wait_ready(window)
+    assert window.case.labels is not None and window.case.segments is not None
+    assert window.case.metadata["source"] == str(image) and window.measurements.bilobar is True
+
+
+def test_drop_a_segment_map_on_the_open_case(demo_window, demo_segments, wait_ready) -> None:
+    demo_window.open_dropped([str(demo_segments)])
+    wait_ready(demo_window)
+    assert demo_window.case.segments is not None and demo_window.measurements.segments_involved == (2, 7)
