@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,38 +22,28 @@ from plugin_fakes import FakeEntryPoint, TextExporter  # noqa: E402
 
 
 @dataclass(frozen=True)
-class LabelsImporter:
-    """Reads an app label map from a NIfTI file."""
+class FileImporter:
+    """An importer that reads a file with ``read(path, reference) -> ImportedLabels``."""
 
-    id: str = "labels"
-    name: str = "Label file"
-    description: str = "an app label map"
-
-    def can_import(self, path: Path) -> bool:
-        return str(path).endswith(".nii.gz")
-
-    def load(self, path: Path, reference) -> ImportedLabels:
-        return ImportedLabels(load_labels(path, reference), notices=("read by a test importer",))
-
-
-@dataclass(frozen=True)
-class SegmentsImporter:
-    """Reads only a Couinaud segment map."""
-
-    id: str = "segments"
-    name: str = "Segment map"
-    description: str = "a Couinaud map"
+    id: str
+    name: str
+    read: Callable[[Path, object], ImportedLabels]
+    description: str = "a test importer"
 
     def can_import(self, path: Path) -> bool:
         return True
 
     def load(self, path: Path, reference) -> ImportedLabels:
-        return ImportedLabels(None, load_segments(path, reference))
+        return self.read(path, reference)
+
+
+LABELS = FileImporter("labels", "Label file", lambda path, grid: ImportedLabels(load_labels(path, grid), notices=("read by a test importer",)))
+SEGMENTS = FileImporter("segments", "Segment map", lambda path, grid: ImportedLabels(None, load_segments(path, grid)))
 
 
 @pytest.fixture
 def import_window(make_window, wait_ready):
-    plugin = Plugin("imp", "2.0", "importers", importers=(LabelsImporter(), SegmentsImporter()),
+    plugin = Plugin("imp", "2.0", "importers", importers=(LABELS, SEGMENTS),
                     exporters=(TextExporter(), TextExporter(id="fussy", name="Fussy", behaviour="user_error")))
     manager = PluginManager(PluginSettings(), find=lambda: [FakeEntryPoint("imp", plugin)])
     main = make_window(plugin_manager=manager)
