@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import config, njit
-from numba.cpython.unsafe.numbers import trailing_zeros
+from llvmlite import ir
+from numba import config, njit, types
+from numba.extending import intrinsic
 
-if config.DISABLE_JIT:  # the intrinsic exists only in compiled code
 
-    def trailing_zeros(x):  # noqa: F811
-        x = int(x)
-        return (x & -x).bit_length() - 1
+@intrinsic
+def _cttz(typingctx, x):
+    """LLVM's ``cttz`` (one instruction on x86-64 and ARM64) through numba's public intrinsic API."""
+    if not isinstance(x, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.cttz(args[0], ir.Constant(ir.IntType(1), 0))
+
+    return x(x), codegen
+
+
+def _trailing_zeros_python(x):
+    x = int(x)
+    return (x & -x).bit_length() - 1
+
+
+#: Trailing zero bits of a nonzero integer (the intrinsic exists only in compiled code).
+trailing_zeros = _trailing_zeros_python if config.DISABLE_JIT else _cttz
 
 #: Below this many voxels a kernel runs serially: starting and joining worker threads costs more
 #: than it saves on small boxes, and on a loaded machine a parallel region waits for its slowest
