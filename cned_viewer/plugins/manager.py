@@ -115,6 +115,11 @@ class PluginManager:
         self._withdraw(record)
         record.state, record.error = "failed", message
 
+    def _disabled(self, record: PluginRecord, problem: str) -> PluginError:
+        """Disable a plugin that misbehaved (``problem``: what it did); the error to raise says so."""
+        self._fail(record, problem)
+        return PluginError(record.name, f"{problem}; the plugin was disabled for this session")
+
     def record(self, name: str) -> PluginRecord:
         try:
             return self.records[name]
@@ -173,8 +178,7 @@ class PluginManager:
         except (Cancelled, UserError):
             raise
         except Exception as error:  # noqa: BLE001 - reported, plugin disabled, app goes on
-            self._fail(record, f"{what} failed: {_describe(error)}")
-            raise PluginError(name, f"{what} failed ({_describe(error)}); the plugin was disabled for this session") from error
+            raise self._disabled(record, f"{what} failed ({_describe(error)})") from error
 
     # -- exporters and report sections ---------------------------------------------------
     def run_exporter(self, plugin_name: str, exporter_id: str, case: Case, path: str | Path) -> Path:
@@ -195,15 +199,15 @@ class PluginManager:
 
         written = Path(self.guarded(plugin_name, f"exporter {exporter_id}", lambda: exporter.export(case, target)))
         if not written.is_file():
-            self._fail(record, f"exporter {exporter_id} wrote no file at {written}")
-            raise PluginError(plugin_name, f"exporter {exporter_id} wrote no file at {written}; the plugin was disabled for this session")
+            raise self._disabled(record, f"exporter {exporter_id} wrote no file at {written}")
         return written
 
     def build_report_sections(self, case: Case, measurements: Mapping[str, Any]) -> tuple[list[PluginSection], list[str]]:
         """Every enabled plugin's report sections for ``case``, and a notice per section that failed.
 
         A section that raises or returns something else than :class:`ReportSectionData` is left out,
-        its plugin disabled, and the notice says so: the report is written anyway.
+        its plugin disabled, and the notice says so: the report is written anyway. A section that
+        raises a UserError (it cannot be made for this case) is left out with its message.
         """
         sections, notices = [], []
         for plugin_name, section in self.report_sections():
@@ -211,10 +215,12 @@ class PluginManager:
             try:
                 data = self.guarded(plugin_name, what, lambda section=section: section.build(case, dict(measurements)))
                 if not isinstance(data, ReportSectionData):
-                    self._fail(self.record(plugin_name), f"{what} returned {type(data).__name__}, not ReportSectionData")
-                    raise PluginError(plugin_name, f"{what} returned {type(data).__name__}, not ReportSectionData; the plugin was disabled for this session")
+                    raise self._disabled(self.record(plugin_name), f"{what} returned {type(data).__name__}, not ReportSectionData")
             except PluginError as error:
                 notices.append(f"left out: {error}")
+                continue
+            except UserError as error:  # the section cannot be made for this case; the plugin is fine
+                notices.append(f"left out: plugin {plugin_name}: {what}: {error}")
                 continue
             sections.append(PluginSection(plugin_name, self.record(plugin_name).version, data))
         return sections, notices
@@ -239,8 +245,7 @@ class PluginManager:
             raise Cancelled(f"{plugin_name}: {segmenter_id} cancelled")
         problems = result_problems(result, request.image.geometry)
         if problems:
-            self._fail(record, f"segmenter {segmenter_id} returned an invalid result: {'; '.join(problems)}")
-            raise PluginError(plugin_name, f"segmenter {segmenter_id} returned an invalid result ({'; '.join(problems)}); the plugin was disabled for this session")
+            raise self._disabled(record, f"segmenter {segmenter_id} returned an invalid result ({'; '.join(problems)})")
         return result
 
     def start_segmenter(self, plugin_name: str, segmenter_id: str, request: SegmentationRequest,

@@ -87,7 +87,7 @@ class TextExporter:
 
 @dataclass(frozen=True)
 class CountSection:
-    """A report section with the tumour voxel count (or misbehaves: ``raise``, ``wrong_type``)."""
+    """A report section with the tumour voxel count (or misbehaves: ``raise``, ``user_error``, ``wrong_type``)."""
 
     id: str = "count"
     title: str = "Tumour voxel count"
@@ -98,6 +98,10 @@ class CountSection:
 
         if self.behaviour == "raise":
             raise ValueError("section exploded")
+        if self.behaviour == "user_error":
+            from cned_viewer.errors import UserError
+
+            raise UserError("no segment map is loaded")
         if self.behaviour == "wrong_type":
             return {"title": "not a section"}
         count = int(np.count_nonzero(case.labels.array == 2))

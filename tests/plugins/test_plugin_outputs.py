@@ -55,12 +55,15 @@ def test_exporter_that_raises_is_disabled_but_a_user_error_is_not(make_manager, 
 def test_report_sections_keep_the_good_ones_and_name_the_failures(make_manager, case):
     manager = make_manager(_plugin("good", sections=[CountSection()]),
                            _plugin("raising", sections=[CountSection(behaviour="raise")]),
-                           _plugin("odd", sections=[CountSection(behaviour="wrong_type")]))
+                           _plugin("odd", sections=[CountSection(behaviour="wrong_type")]),
+                           _plugin("picky", sections=[CountSection(behaviour="user_error")]))
     measurements = measure(case).to_json()
     sections, notices = manager.build_report_sections(case, measurements)
     assert [(s.plugin, s.version) for s in sections] == [("good", "3.1")]
     data = sections[0].data
     assert isinstance(data, ReportSectionData) and ("Lesions", str(measurements["lesion_count"])) in data.rows
-    assert len(notices) == 2 and any("section exploded" in n for n in notices) and any("not ReportSectionData" in n for n in notices)
+    assert len(notices) == 3 and any("section exploded" in n for n in notices) and any("not ReportSectionData" in n for n in notices)
+    assert any("plugin picky" in n and "no segment map is loaded" in n for n in notices)
     assert manager.records["raising"].state == manager.records["odd"].state == "failed"
-    assert manager.build_report_sections(case, measurements)[1] == []  # the failed ones are not asked again
+    assert manager.records["picky"].state == "enabled"
+    assert len(manager.build_report_sections(case, measurements)[1]) == 1  # the failed ones are not asked again
