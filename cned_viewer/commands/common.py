@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 from cned_viewer.core.case import Case
 from cned_viewer.errors import UserError
 from cned_viewer.demo.phantom import make_demo_case
+from cned_viewer.io.atomic import atomic_write
 from cned_viewer.io.case_bundle import is_bundle, load_bundle
 from cned_viewer.io.case_loader import load_case, with_segments
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
@@ -109,3 +112,38 @@ def print_json(data: Any) -> None:
 def print_warnings(warnings: list[str]) -> None:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]], str]:
+    """Header, ``(line number, row)`` pairs and the delimiter (``,`` or ``;``, from the header line)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"input table {path} not found; check the path") from None
+    except UnicodeDecodeError:
+        raise UserError(f"input table {path} is not UTF-8 text; save it as CSV UTF-8 and retry") from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if not reader.fieldnames:
+        raise UserError(f"input table {path} is empty; it needs a header row (patient_id, differentiation, ...)")
+    header = [name.strip() for name in reader.fieldnames]
+    if len(set(header)) != len(header):
+        raise UserError(f"input table {path} has duplicate column names; make them unique")
+    reader.fieldnames = header
+    rows = [(reader.line_num, row) for row in reader]
+    return header, rows, delimiter
+
+
+def write_table(path: Path, columns: list[str], rows: list[dict[str, Any]], delimiter: str) -> None:
+    """Write the table to a temporary file beside ``path``, then replace ``path`` with it."""
+    if not path.resolve().parent.is_dir():
+        raise UserError(f"output folder {path.resolve().parent} does not exist; create it first")
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, delimiter=delimiter, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    atomic_write(path, write)

@@ -6,17 +6,14 @@ The logic lives in :mod:`cned_viewer.scores` (inputs, registry, cohort, text).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from cned_viewer.commands.common import read_json_file
+from cned_viewer.commands.common import read_json_file, read_table, write_table
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.errors import UserError
-from cned_viewer.io.atomic import atomic_write
 from cned_viewer.scores.cohort import output_columns, score_table
 from cned_viewer.scores.evidence import evidence_for
 from cned_viewer.scores.inputs import build_inputs
@@ -80,47 +77,12 @@ def run_score(args: argparse.Namespace) -> int:
 
 def run_score_table(args: argparse.Namespace) -> int:
     """Score a cohort CSV; exit 0 if every row was scored, 1 if some rows were left out."""
-    header, rows, delimiter = _read_csv(args.input)
+    header, rows, delimiter = read_table(args.input)
     columns = output_columns(header)
     good, errors = score_table(rows)
-    _write_csv_atomically(args.output, columns, good, delimiter)
+    write_table(args.output, columns, good, delimiter)
     for error in errors:
         print(f"{args.input}: {error}", file=sys.stderr)
     print(f"scored {len(good)} row(s) into {args.output}" + (f"; {len(errors)} row(s) left out" if errors else ""),
           file=sys.stderr)
     return 1 if errors else 0
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]], str]:
-    """Header, ``(line number, row)`` pairs and the delimiter (``,`` or ``;``, from the header line)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"input table {path} not found; check the path") from None
-    except UnicodeDecodeError:
-        raise UserError(f"input table {path} is not UTF-8 text; save it as CSV UTF-8 and retry") from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    if not reader.fieldnames:
-        raise UserError(f"input table {path} is empty; it needs a header row (patient_id, differentiation, ...)")
-    header = [name.strip() for name in reader.fieldnames]
-    if len(set(header)) != len(header):
-        raise UserError(f"input table {path} has duplicate column names; make them unique")
-    reader.fieldnames = header
-    rows = [(reader.line_num, row) for row in reader]
-    return header, rows, delimiter
-
-
-def _write_csv_atomically(path: Path, columns: list[str], rows: list[dict[str, Any]], delimiter: str) -> None:
-    """Write the table to a temporary file beside ``path``, then replace ``path`` with it."""
-    if not path.resolve().parent.is_dir():
-        raise UserError(f"output folder {path.resolve().parent} does not exist; create it first")
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, delimiter=delimiter, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-
-    atomic_write(path, write)

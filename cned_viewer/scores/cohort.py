@@ -40,9 +40,10 @@ class RowError:
         return f"line {self.line}{who}: {self.reason}"
 
 
-def output_columns(input_columns: Sequence[str]) -> list[str]:
-    """The input columns followed by the added ones; :class:`UserError` if one already exists."""
-    added = [f"{sid}_{suffix}" for sid in COHORT_SCORES for suffix in _SCORE_SUFFIXES] + list(_TTV_COLUMNS)
+def output_columns(input_columns: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+    """The input columns, then ``extra`` (e.g. measured values), then the score columns; :class:`UserError`
+    if an added one already exists."""
+    added = list(extra) + [f"{sid}_{suffix}" for sid in COHORT_SCORES for suffix in _SCORE_SUFFIXES] + list(_TTV_COLUMNS)
     clash = [c for c in added if c in input_columns]
     if clash:
         raise UserError(f"the table already has column(s) {', '.join(clash)}; rename or remove them and retry")
@@ -66,15 +67,19 @@ def row_clinical(row: Mapping[str, Any]) -> ClinicalData:
     return ClinicalData(**clinical, overrides=overrides)
 
 
-def score_row(row: Mapping[str, Any]) -> dict[str, str]:
-    """The added cells of one row (see the module docstring); :class:`UserError` if a cell is bad."""
+def score_row(row: Mapping[str, Any], measurements: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The added cells of one row (see the module docstring); :class:`UserError` if a cell is bad.
+
+    ``measurements`` (a measurement JSON of the row's scan) supplies the image items; a cell for
+    an image item then overrides the measured value, as an override in the form does.
+    """
     if None in row:
         raise UserError("the row has more cells than the header; check separators and quotes")
     short = [column for column, cell in row.items() if cell is None]
     if short:
         raise UserError(f"the row has fewer cells than the header (no {short[0]}); check separators and quotes")
     clinical = row_clinical(row)
-    inputs = build_inputs(clinical)
+    inputs = build_inputs(clinical, measurements)
     out: dict[str, str] = {}
     for result in evaluate_all(inputs, COHORT_SCORES):
         out.update(_score_cells(result))
