@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cned_viewer.commands.common import add_measure_options, measure_options, read_table, write_table
-from cned_viewer.commands.measure import CASE_COLUMNS
+from cned_viewer.commands.measure import CASE_COLUMNS, csv_cell
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
 from cned_viewer.errors import UserError
 from cned_viewer.io.case_loader import load_case
@@ -54,23 +54,13 @@ def measured_columns(volume_keys: list[str]) -> list[str]:
                "measured_portal_vein_contacts", "measured_hepatic_vein_contacts"])
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value) or "none"
-    return str(value)
-
-
 def measured_cells(report: Mapping[str, Any]) -> dict[str, str]:
     """The ``measured_*`` cells of one measurement JSON."""
     lesions = report["lesions"]
-    cells = {f"measured_{key}": _cell(report[key]) for key in CASE_COLUMNS}
-    cells.update({f"measured_volume_{key}_ml": _cell(value) for key, value in report["volumes_ml"].items()})
-    cells["measured_largest_axial_diameter_mm"] = _cell(max((l["axial_diameter_mm"] for l in lesions), default=None))
-    cells["measured_largest_feret_diameter_mm"] = _cell(max((l["feret_diameter_mm"] for l in lesions), default=None))
+    cells = {f"measured_{key}": csv_cell(report[key]) for key in CASE_COLUMNS}
+    cells.update({f"measured_volume_{key}_ml": csv_cell(value) for key, value in report["volumes_ml"].items()})
+    cells["measured_largest_axial_diameter_mm"] = csv_cell(max((l["axial_diameter_mm"] for l in lesions), default=None))
+    cells["measured_largest_feret_diameter_mm"] = csv_cell(max((l["feret_diameter_mm"] for l in lesions), default=None))
     cells["measured_portal_vein_contacts"] = str(sum(1 for l in lesions if l["portal_vein_contact"]))
     cells["measured_hepatic_vein_contacts"] = str(sum(1 for l in lesions if l["hepatic_vein_contact"]))
     return cells

@@ -47,12 +47,14 @@ def measurements_json(case: Case, options: MeasureOptions | None = None) -> dict
     return {"image": case.image.geometry.to_json(), **measure(case, options).to_json(), "warnings": list(case.warnings)}
 
 
-def _cell(value: Any) -> Any:
-    """A CSV cell: empty for unknown (null), ``true`` / ``false`` for flags."""
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: empty for unknown (null), ``true`` / ``false`` for flags, lists as :func:`_segments_cell`."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return _segments_cell(value)
     return value
 
 
@@ -68,14 +70,14 @@ def measurements_csv(report: dict, source: str) -> str:
     volume_keys = list(report["volumes_ml"])
     header = ["source", *CASE_COLUMNS, *(f"volume_{key}_ml" for key in volume_keys), *LESION_COLUMNS]
     case_cells = [
-        source, *(_segments_cell(report[key]) if key == "segments_involved" else _cell(report[key]) for key in CASE_COLUMNS),
+        source, *(csv_cell(report[key]) for key in CASE_COLUMNS),
         *(report["volumes_ml"][key] for key in volume_keys),
     ]
     rows = []
     for lesion in report["lesions"]:
         rows.append(case_cells + [
             lesion["id"], lesion["volume_ml"], *lesion["centroid_mm"], *lesion["bbox"],
-            *(_cell(lesion[key]) for key in LESION_COLUMNS[11:19]),
+            *(csv_cell(lesion[key]) for key in LESION_COLUMNS[11:19]),
             _segments_cell(lesion["segments"]),
         ])
     if not rows:
