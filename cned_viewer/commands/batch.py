@@ -1,9 +1,10 @@
 """``cned-viewer batch CASES.csv -o OUT.csv [--jobs N]``: measure and score a cohort, one row per case.
 
 The input table has one row per case: ``image`` and ``labels`` (paths, relative to the table's
-folder unless absolute), optionally ``segments``, ``label_map`` and ``series``, and any clinical
-columns that ``score-table`` reads (``differentiation``, ``cea_ng_ml``, ...); other columns pass
-through. Each case is loaded and measured as ``measure`` does; the output row adds the
+folder unless absolute), optionally ``segments``, ``label_map`` and ``series``, optionally the
+scan after induction therapy as ``followup_image`` and ``followup_labels`` (its TTV gives the TTV
+change), and any clinical columns that ``score-table`` reads (``differentiation``, ``cea_ng_ml``,
+...); other columns pass through. Each case is loaded and measured as ``measure`` does; the output row adds the
 ``measured_*`` columns, the score columns of ``score-table`` (image items from the measurement,
 unless the row gives a value, which then overrides it) and ``batch_error``. A case that fails
 (a missing file, a mask off the image) is reported in ``batch_error`` and the others go on.
@@ -51,7 +52,7 @@ def measured_columns(volume_keys: list[str]) -> list[str]:
     """The ``measured_*`` columns: the case-level measurements, label volumes and the largest diameters."""
     return ([f"measured_{key}" for key in CASE_COLUMNS] + [f"measured_volume_{key}_ml" for key in volume_keys]
             + ["measured_largest_axial_diameter_mm", "measured_largest_feret_diameter_mm",
-               "measured_portal_vein_contacts", "measured_hepatic_vein_contacts"])
+               "measured_portal_vein_contacts", "measured_hepatic_vein_contacts", "measured_followup_ttv_ml"])
 
 
 def measured_cells(report: Mapping[str, Any]) -> dict[str, str]:
@@ -74,6 +75,19 @@ def _path(row: Mapping[str, Any], column: str, folder: Path) -> Path | None:
     return path if path.is_absolute() else folder / path
 
 
+def _followup(row: Mapping[str, Any], folder: Path, mapping: str | None, options: MeasureOptions) -> dict[str, Any] | None:
+    """The measurement JSON of the row's follow-up scan, or None when the row names none."""
+    image, labels = _path(row, "followup_image", folder), _path(row, "followup_labels", folder)
+    if image is None and labels is None:
+        return None
+    if image is None or labels is None:
+        raise UserError("the follow-up scan needs both followup_image and followup_labels")
+    try:
+        return measure(load_case(image, labels, mapping), options).to_json()
+    except UserError as error:
+        raise UserError(f"follow-up scan: {error}") from None
+
+
 def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions) -> dict[str, str]:
     """Load, measure and score one case; the row's added cells (``batch_error`` empty), or only
     ``batch_error`` when the case cannot be measured or scored."""
@@ -81,10 +95,13 @@ def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions) 
         image, labels = _path(row, "image", folder), _path(row, "labels", folder)
         if image is None or labels is None:
             raise UserError("the row needs an image and a labels path")
-        case = load_case(image, labels, (row.get("label_map") or "").strip() or None, (row.get("series") or "").strip() or None,
-                         _path(row, "segments", folder))
+        mapping = (row.get("label_map") or "").strip() or None
+        case = load_case(image, labels, mapping, (row.get("series") or "").strip() or None, _path(row, "segments", folder))
         report = measure(case, options).to_json()
-        return {**measured_cells(report), **score_row(row, report), ERROR_COLUMN: ""}
+        followup = _followup(row, folder, mapping, options)
+        cells = {**measured_cells(report), **score_row(row, report, followup), ERROR_COLUMN: ""}
+        cells["measured_followup_ttv_ml"] = "" if followup is None else csv_cell(followup["ttv_ml"])
+        return cells
     except UserError as error:
         return {ERROR_COLUMN: str(error)}
     except Exception as error:  # noqa: BLE001 - one broken case must not stop a cohort of hundreds

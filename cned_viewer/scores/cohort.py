@@ -67,11 +67,13 @@ def row_clinical(row: Mapping[str, Any]) -> ClinicalData:
     return ClinicalData(**clinical, overrides=overrides)
 
 
-def score_row(row: Mapping[str, Any], measurements: Mapping[str, Any] | None = None) -> dict[str, str]:
+def score_row(row: Mapping[str, Any], measurements: Mapping[str, Any] | None = None,
+              followup: Mapping[str, Any] | None = None) -> dict[str, str]:
     """The added cells of one row (see the module docstring); :class:`UserError` if a cell is bad.
 
-    ``measurements`` (a measurement JSON of the row's scan) supplies the image items; a cell for
-    an image item then overrides the measured value, as an override in the form does.
+    ``measurements`` (a measurement JSON of the row's scan) supplies the image items, ``followup``
+    (that of the scan after induction therapy) the follow-up TTV; a cell for an image item then
+    overrides the measured value, as an override in the form does.
     """
     if None in row:
         raise UserError("the row has more cells than the header; check separators and quotes")
@@ -79,7 +81,7 @@ def score_row(row: Mapping[str, Any], measurements: Mapping[str, Any] | None = N
     if short:
         raise UserError(f"the row has fewer cells than the header (no {short[0]}); check separators and quotes")
     clinical = row_clinical(row)
-    inputs = build_inputs(clinical, measurements)
+    inputs = build_inputs(clinical, measurements, followup)
     out: dict[str, str] = {}
     for result in evaluate_all(inputs, COHORT_SCORES):
         out.update(_score_cells(result))

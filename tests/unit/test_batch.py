@@ -84,3 +84,30 @@ def test_batch_on_the_ircad_case_with_relative_paths(shared_data, tmp_path):
     row = _read(folder / "out.csv")["ircad1"]
     assert row["batch_error"] == "" and row["measured_lesion_count"] == "7"
     assert 0.07 < float(row["measured_tlvr"]) < 0.08
+
+
+def test_followup_scan_gives_the_ttv_change(tmp_path, demo_files):
+    """Baseline and follow-up: the follow-up has every tumour voxel of the smallest half relabelled as liver."""
+    import numpy as np
+    import SimpleITK as sitk
+
+    image, labels = demo_files
+    source = sitk.ReadImage(str(labels))
+    array = sitk.GetArrayFromImage(source)
+    array[:, :, : array.shape[2] // 2][array[:, :, : array.shape[2] // 2] == 2] = 1  # the tumours of one half respond fully
+    shrunk = sitk.GetImageFromArray(array)
+    shrunk.CopyInformation(source)
+    sitk.WriteImage(shrunk, str(tmp_path / "followup_labels.nii.gz"))
+    cases = tmp_path / "cases.csv"
+    _write_cases(cases, [{"patient_id": "A", "image": str(image), "labels": str(labels),
+                          "followup_image": str(image), "followup_labels": "followup_labels.nii.gz"},
+                         {"patient_id": "B", "image": str(image), "labels": str(labels), "followup_image": str(image), "followup_labels": ""}])
+    assert main(["batch", str(cases), "-o", str(tmp_path / "out.csv")]) == 1
+    rows = _read(tmp_path / "out.csv")
+    baseline = measure(load_case(image, labels)).to_json()["ttv_ml"]
+    followup = measure(load_case(image, tmp_path / "followup_labels.nii.gz")).to_json()["ttv_ml"]
+    assert followup < baseline and float(rows["A"]["measured_followup_ttv_ml"]) == followup
+    assert float(rows["A"]["ttv_change_ml"]) == pytest.approx(followup - baseline, abs=0.01)
+    assert float(rows["A"]["ttv_change_percent"]) == pytest.approx(100 * (followup - baseline) / baseline, abs=0.1)
+    assert "followup_image and followup_labels" in rows["B"]["batch_error"]
+    assert np.isfinite(float(rows["A"]["measured_ttv_ml"]))
