@@ -24,6 +24,7 @@ Per-label boxes are kept as supersets (grown by each edit), so nothing rescans t
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -177,5 +178,8 @@ class IncrementalMeasurer:
         return self.measurements()
 
     def measurements(self) -> Measurements:
-        """Current results; lesion-level fields are those of the last refresh while ``lesions_stale``."""
-        return Measurements(self._burden, self._lesion_set, dict(self._timings), self.lesions_stale, self.options.used(self._label_map.geometry))
+        """Current results. While ``lesions_stale`` (an edit since the last refresh) volumes, TTV and TLVR
+        are current, the lesion fields are those of the last refresh, and the TLVR range is None: it is
+        not known until the refresh (the old one may not even hold the new TLVR)."""
+        lesion_set = replace(self._lesion_set, tlvr_low=None, tlvr_high=None) if self.lesions_stale else self._lesion_set
+        return Measurements(self._burden, lesion_set, dict(self._timings), self.lesions_stale, self.options.used(self._label_map.geometry))

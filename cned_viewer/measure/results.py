@@ -128,11 +128,8 @@ class Measurements:
         raise AttributeError(name)
 
     def to_json(self) -> dict[str, Any]:
-        """The stable JSON form. While ``lesions_stale`` (an edit since the last refresh) the volumes, TTV
-        and TLVR are current but the lesion fields are those of the last refresh, and the TLVR range is
-        null: it is not known until the lesions are refreshed (the old one may not even hold the new TLVR)."""
+        """The stable JSON form (``lesions_stale``: see :meth:`IncrementalMeasurer.measurements`)."""
         b, s = self.burden, self.lesion_set
-        stale = self.lesions_stale
         return {
             "options": dict(self.options),
             "volumes_ml": dict(b.volumes_ml),
@@ -141,9 +138,9 @@ class Measurements:
             "tlvr": b.tlvr,
             "tlvr_denominator": b.tlvr_denominator,
             "tlvr_parenchyma": b.tlvr_parenchyma,
-            "tlvr_low": None if stale else s.tlvr_low,
-            "tlvr_high": None if stale else s.tlvr_high,
-            "lesions_stale": stale,
+            "tlvr_low": s.tlvr_low,
+            "tlvr_high": s.tlvr_high,
+            "lesions_stale": self.lesions_stale,
             "lesion_count": s.lesion_count,
             "lesion_count_low": s.lesion_count_low,
             "lesion_count_high": s.lesion_count_high,
