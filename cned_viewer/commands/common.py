@@ -59,8 +59,7 @@ def measure_options(args: argparse.Namespace) -> MeasureOptions:
 def case_from_args(args: argparse.Namespace) -> Case:
     """The case named by IMAGE (the word ``demo``, a case bundle ``*.cned``, or image files), with --segments."""
     case = _case_without_segments(args)
-    segments = getattr(args, "segments", None)
-    return case if segments is None else with_segments(case, segments)
+    return case if args.segments is None else with_segments(case, args.segments)
 
 
 def _case_without_segments(args: argparse.Namespace) -> Case:

@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
         segments = next((path for path in paths if _looks_like_segments(path)), None)
         rest = [path for path in paths if path != segments]
         if len(rest) >= 2:
-            image, labels = rest[:2] if not _looks_like_labels(rest[0]) or _looks_like_labels(rest[1]) else rest[1::-1]
+            image, labels = sorted(rest[:2], key=_looks_like_labels)  # stable: a labels-like name goes second
             self.open_path(image, labels, segments=segments)
         elif rest and self.case is not None and _looks_like_labels(rest[0]):
             self.open_labels_file(rest[0])
