@@ -43,7 +43,7 @@ def dab(
     origin = tuple(s.start + t.start for s, t in zip(box_t, tight))
     absolute = tuple(slice(o, o + t.stop - t.start) for o, t in zip(origin, tight))
     old = labels[absolute].copy()
-    labels[absolute][write] = np.uint8(rules.value)
+    labels[absolute][write] = rules.written(labels, absolute, write)
     new = labels[absolute].copy()
     stop = tuple(s.stop for s in absolute)
     return EditRecord(target, origin, stop, old, new)  # type: ignore[arg-type]

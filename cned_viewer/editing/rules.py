@@ -10,6 +10,11 @@ One :class:`PaintRules` serves painting and erasing: erasing the tumour is paint
 * ``replaceable``: which existing labels the value may overwrite, besides background and the
   value itself (e.g. tumour may replace liver parenchyma but not vessels:
   ``replaceable={liver_parenchyma}``); ``None`` allows every label.
+
+Erasing one label may write two values: ``enclosed_value`` (e.g. liver parenchyma) where the
+erased voxel lies inside the liver, ``value`` (background) elsewhere; "inside" is the rule of
+:mod:`cned_viewer.editing.enclosure`. ``PaintRules.erase(TUMOUR, enclosed_value=LIVER_PARENCHYMA)``
+is what the Erase tool does with a tumour.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cned_viewer.core.labels import BACKGROUND
+from cned_viewer.editing.enclosure import inside_liver
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,10 +36,14 @@ class PaintRules:
     region_labels: frozenset[int] | None = None
     region_mask: np.ndarray | None = None
     replaceable: frozenset[int] | None = None
+    enclosed_value: int | None = None
 
     def __post_init__(self) -> None:
-        if not 0 <= int(self.value) <= 255:
-            raise ValueError(f"label value must be 0-255, got {self.value}")
+        for value in (self.value, self.enclosed_value):
+            if value is not None and not 0 <= int(value) <= 255:
+                raise ValueError(f"label value must be 0-255, got {value}")
+        if self.enclosed_value is not None and (self.replaceable is None or len(self.replaceable) != 1):
+            raise ValueError("enclosed_value needs exactly one replaceable (the erased) label")
         if self.intensity_hu is not None and self.intensity_hu[0] > self.intensity_hu[1]:
             raise ValueError(f"intensity range {self.intensity_hu} has low > high")
         for name in ("region_labels", "replaceable"):
@@ -47,10 +57,13 @@ class PaintRules:
         return cls(value, **restrictions)
 
     @classmethod
-    def erase(cls, label: int | None = None, replace_with: int = BACKGROUND, **restrictions) -> PaintRules:
-        """Erase ``label`` only (or every label when None), writing ``replace_with`` (background by default)."""
+    def erase(
+        cls, label: int | None = None, replace_with: int = BACKGROUND, enclosed_value: int | None = None, **restrictions,
+    ) -> PaintRules:
+        """Erase ``label`` only (or every label when None), writing ``replace_with`` (background by default),
+        or ``enclosed_value`` where the erased voxel lies inside the liver (needs ``label``)."""
         replaceable = None if label is None else frozenset({int(label)})
-        return cls(replace_with, replaceable=replaceable, **restrictions)
+        return cls(replace_with, replaceable=replaceable, enclosed_value=enclosed_value, **restrictions)
 
     def writable(
         self,
@@ -73,6 +86,14 @@ class PaintRules:
             ok &= (values >= self.intensity_hu[0]) & (values <= self.intensity_hu[1])
         return ok
 
+    def written(self, labels: np.ndarray, box: tuple[slice, slice, slice], write: np.ndarray) -> np.ndarray | np.uint8:
+        """The values to write into ``labels[box][write]`` (``write`` from :meth:`writable`, before writing)."""
+        if self.enclosed_value is None:
+            return np.uint8(self.value)
+        (erased_label,) = self.replaceable  # type: ignore[misc]
+        inside = inside_liver(labels, box, write, erased_label)[write]
+        return np.where(inside, np.uint8(self.enclosed_value), np.uint8(self.value))
+
     def to_json(self) -> dict:
         """The parameters recorded in the edit log (a region mask is noted, not stored)."""
         return {
@@ -81,6 +102,7 @@ class PaintRules:
             "region_labels": None if self.region_labels is None else sorted(self.region_labels),
             "region_mask": self.region_mask is not None,
             "replaceable": None if self.replaceable is None else sorted(self.replaceable),
+            "enclosed_value": None if self.enclosed_value is None else int(self.enclosed_value),
         }
 
 

@@ -1,13 +1,23 @@
 """The edit toolbar's choices as plain data, and the brush and rules they mean (pure).
 
 The Qt toolbar only shows and changes a :class:`ToolSettings`; what a paint or erase stroke
-writes follows from it here, so it is tested without a display:
+writes follows from it here, so it is tested without a display.
 
-* paint: the active label, optionally only inside the liver (where the current label is liver
-  parenchyma or tumour), only within an intensity window (HU), and overwriting other labels
-  only when allowed (else background and the label itself);
-* erase: removes the active label only; background is written, except that a tumour erased
-  "inside the liver" gives its voxels back to the liver parenchyma.
+Paint writes the active label, optionally only inside the liver (where the current label is
+liver parenchyma or tumour) and only within an intensity window (HU). *Paint over* (like
+ITK-SNAP's "paint over" and Slicer's "modify other segments") says which labels it may replace:
+
+* ``"liver"`` (the default), *liver parenchyma and background*: tumour drawn in the liver
+  replaces parenchyma, and so does a vessel (a branch running through the liver); vessels,
+  tumour and other labels are protected. Painting liver parenchyma itself therefore only
+  fills background: it never eats a tumour or a vessel;
+* ``"everything"``: any label is replaced;
+* ``"background"``: only background (the strictest).
+
+Erase removes the active label only. A tumour voxel erased inside the liver goes back to liver
+parenchyma, one erased outside the liver becomes background ("inside" per axial slice, see
+:mod:`cned_viewer.editing.enclosure`); with "inside the liver" ticked every erased tumour voxel
+becomes parenchyma. Any other label erased becomes background.
 """
 
 from __future__ import annotations
@@ -17,11 +27,13 @@ from typing import Literal
 
 import numpy as np
 
-from cned_viewer.core.labels import BACKGROUND, LIVER_PARENCHYMA, TUMOUR
+from cned_viewer.core.labels import LIVER_PARENCHYMA, TUMOUR
 from cned_viewer.editing.brush import Brush, Plane
 from cned_viewer.editing.rules import PaintRules
 
 Tool = Literal["navigate", "paint", "erase", "delete_lesion", "relabel_lesion"]
+PaintOver = Literal["liver", "everything", "background"]
+PAINT_OVER: tuple[PaintOver, ...] = ("liver", "everything", "background")
 TOOLS: tuple[Tool, ...] = ("navigate", "paint", "erase", "delete_lesion", "relabel_lesion")
 #: Where "inside the liver" lets a brush act: voxels currently liver parenchyma or tumour.
 LIVER_REGION = frozenset({LIVER_PARENCHYMA, TUMOUR})
@@ -39,7 +51,11 @@ class ToolSettings:
     limit_intensity: bool = False
     intensity_hu: tuple[float, float] = (-100.0, 300.0)
     inside_liver: bool = False
-    overwrite: bool = False
+    paint_over: PaintOver = "liver"
+
+    def __post_init__(self) -> None:
+        if self.paint_over not in PAINT_OVER:
+            raise ValueError(f"paint over must be one of {PAINT_OVER}, got {self.paint_over!r}")
 
     @property
     def brushes(self) -> bool:
@@ -53,14 +69,25 @@ class ToolSettings:
         """The rules of a paint or erase stroke (see the module docstring)."""
         intensity = tuple(sorted(self.intensity_hu)) if self.limit_intensity else None
         if self.tool == "erase":
-            back = LIVER_PARENCHYMA if self.inside_liver and self.label == TUMOUR else BACKGROUND
-            return PaintRules.erase(self.label, replace_with=back, intensity_hu=intensity)
+            if self.label != TUMOUR:
+                return PaintRules.erase(self.label, intensity_hu=intensity)
+            if self.inside_liver:
+                return PaintRules.erase(TUMOUR, replace_with=LIVER_PARENCHYMA, intensity_hu=intensity)
+            return PaintRules.erase(TUMOUR, enclosed_value=LIVER_PARENCHYMA, intensity_hu=intensity)
         return PaintRules.paint(
             self.label,
             intensity_hu=intensity,
             region_labels=LIVER_REGION if self.inside_liver else None,
-            replaceable=None if self.overwrite else frozenset(),
+            replaceable=self.replaceable(),
         )
+
+    def replaceable(self) -> frozenset[int] | None:
+        """The labels a paint stroke may write over besides background and the label itself (None: all)."""
+        if self.paint_over == "everything":
+            return None
+        if self.paint_over == "background" or self.label == LIVER_PARENCHYMA:
+            return frozenset()
+        return frozenset({LIVER_PARENCHYMA})
 
     def with_radius_step(self, steps: int) -> ToolSettings:
         """The radius ``steps`` notches larger (``]``) or smaller (``[``): 0.5 mm below 5 mm, 1 mm up to 20, then 2 mm."""

@@ -1,4 +1,4 @@
-"""The edit dock: tool, active label, brush radius (mm), disk/sphere and the paint restrictions.
+"""The edit dock: tool, active label, brush radius (mm), disk/sphere, paint over and the paint restrictions.
 
 It only shows and changes a :class:`~cned_viewer.editing.tool_settings.ToolSettings` (what the
 choices mean is decided there, without Qt) and emits :attr:`EditDock.settings_changed`.
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE, LabelTable
-from cned_viewer.editing.tool_settings import MAX_RADIUS_MM, MIN_RADIUS_MM, TOOLS, ToolSettings
+from cned_viewer.editing.tool_settings import MAX_RADIUS_MM, MIN_RADIUS_MM, PAINT_OVER, TOOLS, ToolSettings
 
 TOOL_TEXT = {
     "navigate": "Navigate", "paint": "Paint", "erase": "Erase",
@@ -24,10 +24,22 @@ TOOL_TEXT = {
 TOOL_TIPS = {
     "navigate": "left click = crosshair (no editing)",
     "paint": "left drag paints the active label; [ and ] change the brush size",
-    "erase": "left drag removes the active label",
+    "erase": "left drag removes the active label; tumour erased inside the liver becomes liver parenchyma, outside it background",
     "delete_lesion": "click a tumour: it becomes liver parenchyma (or background outside the liver)",
     "relabel_lesion": "click a component: tumour <-> liver parenchyma",
 }
+PAINT_OVER_TEXT = {
+    "liver": "Liver parenchyma and background",
+    "everything": "Everything",
+    "background": "Background only",
+}
+PAINT_OVER_TIP = (
+    "Which labels the brush may replace (like ITK-SNAP's \"paint over\").\n"
+    "Liver parenchyma and background (default): tumour or a vessel painted in the liver replaces "
+    "parenchyma; vessels and tumours are protected; painting parenchyma only fills background.\n"
+    "Everything: any label is replaced.\n"
+    "Background only: nothing labelled is replaced."
+)
 SLIDER_STEPS_PER_MM = 2
 
 
@@ -88,11 +100,13 @@ class EditDock(QDockWidget):
         intensity.addWidget(self.hu_max)
         form.addRow(intensity)
         self.liver_box = QCheckBox("Inside the liver")
-        self.liver_box.setToolTip("paint only where the label is liver parenchyma or tumour; erasing a tumour gives parenchyma back")
-        self.overwrite_box = QCheckBox("Overwrite labels")
-        self.overwrite_box.setToolTip("the brush may replace other labels (else only background)")
+        self.liver_box.setToolTip("paint only where the label is liver parenchyma or tumour; erasing a tumour always gives parenchyma back")
+        self.paint_over_box = QComboBox()
+        for choice in PAINT_OVER:
+            self.paint_over_box.addItem(PAINT_OVER_TEXT[choice], choice)
+        self.paint_over_box.setToolTip(PAINT_OVER_TIP)
         form.addRow(self.liver_box)
-        form.addRow(self.overwrite_box)
+        form.addRow("Paint over", self.paint_over_box)
         layout.addLayout(form)
         layout.addStretch(1)
         self.setWidget(body)
@@ -102,8 +116,9 @@ class EditDock(QDockWidget):
         self.label_box.currentIndexChanged.connect(lambda _i: self._read())
         self.radius_slider.valueChanged.connect(lambda v: self.radius_spin.setValue(v / SLIDER_STEPS_PER_MM))
         self.radius_spin.valueChanged.connect(self._radius_typed)
-        for box in (self.sphere_box, self.intensity_box, self.liver_box, self.overwrite_box):
+        for box in (self.sphere_box, self.intensity_box, self.liver_box):
             box.toggled.connect(lambda _on: self._read())
+        self.paint_over_box.currentIndexChanged.connect(lambda _i: self._read())
         for spin in (self.hu_min, self.hu_max):
             spin.valueChanged.connect(lambda _v: self._read())
 
@@ -138,7 +153,7 @@ class EditDock(QDockWidget):
 
     def _show(self, s: ToolSettings) -> None:
         widgets = (self.label_box, self.radius_slider, self.radius_spin, self.sphere_box, self.intensity_box,
-                   self.hu_min, self.hu_max, self.liver_box, self.overwrite_box, self.tool_group)
+                   self.hu_min, self.hu_max, self.liver_box, self.paint_over_box, self.tool_group)
         for widget in widgets:
             widget.blockSignals(True)
         self.tool_buttons[s.tool].setChecked(True)
@@ -150,7 +165,7 @@ class EditDock(QDockWidget):
         self.hu_min.setValue(s.intensity_hu[0])
         self.hu_max.setValue(s.intensity_hu[1])
         self.liver_box.setChecked(s.inside_liver)
-        self.overwrite_box.setChecked(s.overwrite)
+        self.paint_over_box.setCurrentIndex(self.paint_over_box.findData(s.paint_over))
         for widget in widgets:
             widget.blockSignals(False)
 
@@ -161,7 +176,7 @@ class EditDock(QDockWidget):
             self.settings, tool=tool, label=int(label) if label is not None else self.settings.label,
             radius_mm=float(self.radius_spin.value()), sphere=self.sphere_box.isChecked(),
             limit_intensity=self.intensity_box.isChecked(), intensity_hu=(self.hu_min.value(), self.hu_max.value()),
-            inside_liver=self.liver_box.isChecked(), overwrite=self.overwrite_box.isChecked(),
+            inside_liver=self.liver_box.isChecked(), paint_over=self.paint_over_box.currentData(),
         )
         if settings != self.settings:
             self.settings = settings

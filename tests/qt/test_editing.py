@@ -181,7 +181,7 @@ def test_ircad_stroke_updates_tlvr_live_and_ends_equal_to_a_full_measure(qtbot, 
         if start is not None:
             break
     assert start is not None, "no parenchyma in the axial view"
-    window.edit_dock.set_settings(ToolSettings("paint", TUMOUR, radius_mm=3.0, overwrite=True))
+    window.edit_dock.set_settings(ToolSettings("paint", TUMOUR, radius_mm=3.0, paint_over="everything"))
     tlvrs, texts = [window.measurements.tlvr], [window.score_panel.details_text()]
     qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
     tlvrs.append(window.measurements.tlvr)

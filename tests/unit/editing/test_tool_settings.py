@@ -14,14 +14,13 @@ def _writable(rules, current, image=None):
     return rules.writable(current, box, image).ravel().tolist()
 
 
-def test_paint_keeps_other_labels_unless_overwrite() -> None:
-    settings = ToolSettings("paint", TUMOUR)
-    assert _writable(settings.rules(), [0, 1, 2, 3]) == [True, False, False, False]
-    assert _writable(ToolSettings("paint", TUMOUR, overwrite=True).rules(), [0, 1, 2, 3]) == [True, True, False, True]
+def test_paint_over_everything_or_background_only() -> None:
+    assert _writable(ToolSettings("paint", TUMOUR, paint_over="background").rules(), [0, 1, 2, 3]) == [True, False, False, False]
+    assert _writable(ToolSettings("paint", TUMOUR, paint_over="everything").rules(), [0, 1, 2, 3]) == [True, True, False, True]
 
 
 def test_inside_liver_and_intensity_limits() -> None:
-    rules = ToolSettings("paint", TUMOUR, inside_liver=True, overwrite=True).rules()
+    rules = ToolSettings("paint", TUMOUR, inside_liver=True, paint_over="everything").rules()
     assert _writable(rules, [0, LIVER_PARENCHYMA, PORTAL_VEIN]) == [False, True, False]
     image = np.array([-500, 50, 500], float).reshape(1, 1, 3)
     rules = ToolSettings("paint", TUMOUR, limit_intensity=True, intensity_hu=(200, 0)).rules()
