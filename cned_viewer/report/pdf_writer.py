@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -133,14 +134,25 @@ def _pairs_in_columns(pairs) -> list[tuple[str, str, str, str]]:
     return [(a, b, c, d) for (a, b), (c, d) in zip(left, right)]
 
 
-def write_report_pdf(data: ReportData, path: str | os.PathLike, page_size: str = "a4") -> Path:
-    """Write the PDF atomically; ``page_size`` is ``a4`` or ``letter``."""
+def pdf_date(moment: dt.datetime) -> str:
+    """``moment`` as a PDF date, ``D:YYYYMMDDHHmmSS+HH'mm'`` (a naive ``moment`` is local time)."""
+    moment = moment if moment.utcoffset() is not None else moment.astimezone()
+    minutes = int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+    sign = "-" if minutes < 0 else "+"
+    return moment.strftime("D:%Y%m%d%H%M%S") + f"{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
+
+
+def write_report_pdf(data: ReportData, path: str | os.PathLike, page_size: str = "a4", created: dt.datetime | None = None) -> Path:
+    """Write the PDF atomically; ``page_size`` is ``a4`` or ``letter``; CreationDate and ModDate are
+    ``created`` (default now), in local time with its UTC offset."""
     if page_size.lower() not in PAGE_SIZES:
         raise UserError(f"unknown page size {page_size!r}; use a4 or letter")
     size = PAGE_SIZES[page_size.lower()]
     regular, _ = _register_fonts()
+    stamp = pdf_date(created or dt.datetime.now())
 
     def footer(canvas, document) -> None:
+        canvas.setDateFormatter(lambda *_: stamp)  # reportlab's own stamp gets offsets wrong (and 2000-01-01 when invariant)
         canvas.saveState()
         canvas.setFont(regular, 7)
         canvas.setFillColor(colors.grey)
@@ -151,7 +163,7 @@ def write_report_pdf(data: ReportData, path: str | os.PathLike, page_size: str =
     def write(tmp: Path) -> None:
         document = SimpleDocTemplate(
             str(tmp), pagesize=size, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm, bottomMargin=16 * mm,
-            title=data.pdf_title, author="", subject="C-NED score report", creator="CNED Viewer", invariant=1,
+            title=data.pdf_title, author="", subject="C-NED score report", creator="CNED Viewer",
             initialFontName=regular, initialFontSize=8,
         )
         document.build(build_story(data, document.width), onFirstPage=footer, onLaterPages=footer)

@@ -14,8 +14,9 @@ from typing import Any
 
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
+from cned_viewer.core.dicom_text import format_tag
 from cned_viewer.scores.evidence import evidence_for
-from cned_viewer.scores.results import ScoreResult, format_number
+from cned_viewer.scores.results import InputValue, ScoreResult, format_number
 
 DISCLAIMER = (
     "This report supports, and does not replace, the judgement of the multidisciplinary team. "
@@ -159,11 +160,19 @@ def _lesion_rows(lesions: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, ...],
     )
 
 
+def _input_text(value: InputValue, stated: str) -> str:
+    """An input as :meth:`InputValue.text` gives it, less its origin where the row already states it."""
+    text = value.text()  # e.g. "poor (typed)", "0.25 (image, range 0.21-0.27)"
+    if value.origin == stated and value.origin in ("image", "typed"):
+        text = text.replace(f" ({value.origin})", "").replace(f"({value.origin}, ", "(")
+    return text
+
+
 def _cned_items(result: ScoreResult) -> tuple[tuple[str, str, str], ...]:
     rows = []
     for item in result.items:
         points = "?" if item.points is None else str(item.points)
-        values = "; ".join(i.text() for i in item.inputs)
+        values = "; ".join(_input_text(i, item.origin) for i in item.inputs)
         rows.append((item.label, f"{points} / {item.max_points}", f"{ORIGIN_TEXT[item.origin]}: {values}"))
     return tuple(rows)
 
@@ -202,7 +211,7 @@ def _edit_lines(edits: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
 def _identification(case: Case, deidentify: bool) -> tuple[tuple[str, str], ...]:
     if deidentify:
         return (("Pseudonym", pseudonym_for(case)), ("Modality", case.metadata.get("Modality", "") or "-"))
-    rows = [(label, str(case.metadata.get(tag) or "-")) for tag, label in _SHOWN_TAGS]
+    rows = [(label, format_tag(tag, case.metadata.get(tag)) or "-") for tag, label in _SHOWN_TAGS]
     rows.append(("Images", str(case.metadata.get("source", "-"))))
     return tuple(rows)
 
@@ -243,7 +252,7 @@ def build_report_data(
     checksum = case.labels.checksum()[:16] if case.labels is not None else "no labels"
     secrets = identifying_values(case) if deidentify else []
     scrub = (lambda text: _scrub(text, secrets)) if deidentify else (lambda text: text)
-    who = pseudonym_for(case) if deidentify else str(case.metadata.get("PatientName") or case.metadata.get("PatientID") or "")
+    who = pseudonym_for(case) if deidentify else format_tag("PatientName", case.metadata.get("PatientName")) or str(case.metadata.get("PatientID") or "")
     notices = tuple(scrub(w) for w in [*case.warnings, *measurements.get("warnings", []), *extra_notices])
     sections = tuple(
         ExtraSection(scrub(x.title), tuple((scrub(a), scrub(b)) for a, b in x.rows), tuple(scrub(t) for t in x.paragraphs), x.source)

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QListWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from cned_viewer.core.case import Case
+from cned_viewer.core.dicom_text import format_tag
 
 NO_CASE = "No case open. File > Open demo case, or open a DICOM folder or image (or drop it here)."
+#: Metadata shown under the patient's name: (DICOM keyword, label).
+DESCRIBED_TAGS = (("PatientID", "ID"), ("PatientBirthDate", "born"), ("PatientSex", "sex"), ("PatientAge", "age"),
+                  ("StudyDate", "study"), ("StudyTime", "at"), ("StudyDescription", ""), ("Modality", ""))
+
+
+def case_description(metadata: dict) -> tuple[str, str]:
+    """The case's heading (the patient's name, readable, else its source) and a line of study facts."""
+    name = format_tag("PatientName", metadata.get("PatientName")) or str(metadata.get("source") or "demo case")
+    facts = []
+    for tag, label in DESCRIBED_TAGS:
+        value = format_tag(tag, metadata.get(tag))
+        if value:
+            facts.append(f"{label} {value}".strip())
+    return name, ", ".join(facts)
 
 
 class CaseInfo(QWidget):
@@ -31,12 +48,12 @@ class CaseInfo(QWidget):
         layout.addWidget(self.notices)
 
     def show_case(self, case: Case) -> None:
-        meta = case.metadata
+        name, facts = case_description(case.metadata)
         shape = " x ".join(str(v) for v in case.image.geometry.size_xyz)
         spacing = " x ".join(f"{v:.3g}" for v in case.image.geometry.spacing_xyz_mm)
         labels = case.labels.source if case.labels is not None else "none (File > Open labels)"
         self.case_label.setText(
-            f"<b>{meta.get('PatientName') or meta.get('source', 'demo case')}</b><br>{meta.get('StudyDescription', '')}<br>"
+            f"<b>{escape(name)}</b><br>{escape(facts)}<br>"
             f"{shape} voxels, {spacing} mm<br>Labels: {labels or 'built in'}"
         )
         self.notices.clear()

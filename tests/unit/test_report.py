@@ -97,7 +97,7 @@ def test_ircad_report_and_deidentification(shared_data, tmp_path):
     assert main(["report", str(ct), "--labels", str(labels), "-o", str(named)]) == 0
     assert main(["report", str(ct), "--labels", str(labels), "-o", str(anonymous), "--deidentify"]) == 0
     named_text = _text(PdfReader(named))
-    assert "liver_01^patient" in named_text and "20090527" in named_text
+    assert "Liver_01, Patient" in named_text and "2009-05-27" in named_text  # DICOM PN and DA shown readable
     assert "Lesions (7)" in named_text
     reader = PdfReader(anonymous)
     text = _text(reader) + json.dumps({k: str(v) for k, v in (reader.metadata or {}).items()})
