@@ -109,3 +109,43 @@ def voxel_readout(index_zyx: tuple[int, int, int], image: np.ndarray, labels: np
         name = "background" if label == 0 else (table.by_value(label).name if label in table.values else f"label {label}")
         text += f"  |  {name}"
     return text
+
+
+#: Patient LPS axis -> (letter toward +, letter toward -).
+_LPS_LETTERS = (("L", "R"), ("P", "A"), ("S", "I"))
+
+
+def direction_letters(vector_xyz: np.ndarray, minor: float = 0.3) -> str:
+    """The patient direction of a vector in LPS letters, strongest first (``L``, ``A``, ``SR`` when oblique).
+
+    A component is named when its share of the vector is at least ``minor``.
+    """
+    vector = np.asarray(vector_xyz, dtype=float)
+    vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
+    order = np.argsort(-np.abs(vector), kind="stable")
+    return "".join(_LPS_LETTERS[a][0 if vector[a] > 0 else 1] for a in order if abs(vector[a]) >= minor)
+
+
+def screen_axes_xyz(view: str, geometry: Geometry) -> tuple[np.ndarray, np.ndarray]:
+    """Patient vectors (x, y, z mm) of one pixel step to the right and one step down in ``view``."""
+    rows_axis, columns_axis = plane_axes(view)
+    columns = geometry.direction_matrix[:, 2 - columns_axis]  # array axis (z, y, x) -> direction column (x, y, z)
+    rows = geometry.direction_matrix[:, 2 - rows_axis]
+    return columns, rows if view == "axial" else -rows  # coronal and sagittal show superior (high z index) at the top
+
+
+def orientation_letters(view: str, geometry: Geometry) -> dict[str, str]:
+    """The patient direction at each edge of ``view``: ``{"left", "right", "top", "bottom"}`` -> LPS letters."""
+    right, down = screen_axes_xyz(view, geometry)
+    return {"left": direction_letters(-right), "right": direction_letters(right), "top": direction_letters(-down),
+            "bottom": direction_letters(down)}
+
+
+def slice_position_text(view: str, index: int, geometry: Geometry) -> str:
+    """Where slice ``index`` of ``view`` lies, in patient mm along the axis its normal mostly follows (``z -78.5 mm``)."""
+    axis = AXIS_OF_VIEW[view]
+    normal = geometry.direction_matrix[:, 2 - axis]
+    patient_axis = int(np.argmax(np.abs(normal)))
+    point = np.zeros(3)
+    point[axis] = index
+    return f"{'xyz'[patient_axis]} {geometry.index_to_patient_mm(point)[patient_axis]:.1f} mm"

@@ -2,7 +2,9 @@
 
 Mouse: left click/drag sets the crosshair point (all views follow), wheel = next slice,
 Ctrl+wheel = zoom, middle drag (or Shift+left) = pan, right drag = window/level. Keys:
-Up/Down or PgUp/PgDown = slice, R = reset zoom. In ``brush`` mode (paint/erase) the left drag
+Up/Down or PgUp/PgDown = slice, R = reset zoom. The cursor readout follows the slice under a
+still mouse (wheel, keys, label edits). Patient directions (LPS letters) mark the edges and the
+slice position in mm is shown. In ``brush`` mode (paint/erase) the left drag
 emits ``stroke_pressed`` / ``stroke_moved`` / ``stroke_released`` instead and a circle of the
 brush's physical size follows the mouse; in ``click`` mode (lesion tools, plugin seeds) a left
 click emits ``voxel_clicked``. Navigation stays on the other buttons and on Shift+left. The pure mapping lives in
@@ -18,7 +20,15 @@ from PySide6.QtWidgets import QWidget
 
 from cned_viewer.core.case import Case
 from cned_viewer.render.slice_compositor import AXIS_OF_VIEW, WINDOW_PRESETS, composite, extract_slice
-from cned_viewer.render.slice_geometry import ViewTransform, dragged_window, index_to_pixel, pixel_to_index, voxel_readout
+from cned_viewer.render.slice_geometry import (
+    ViewTransform,
+    dragged_window,
+    index_to_pixel,
+    orientation_letters,
+    pixel_to_index,
+    slice_position_text,
+    voxel_readout,
+)
 
 CROSSHAIR_COLOUR = QColor(80, 220, 120, 200)
 TEXT_COLOUR = QColor(230, 230, 120)
@@ -116,6 +126,25 @@ class SliceView(QWidget):
             self._picture = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
             self._pixel_mm = (plane.pixel_width_mm, plane.pixel_height_mm)
         self.update()
+        self._emit_readout()
+
+    def orientation(self) -> dict[str, str]:
+        """The patient direction (LPS letters) at each edge: ``left``, ``right``, ``top``, ``bottom``."""
+        return {} if self.case is None else orientation_letters(self.view, self.case.image.geometry)
+
+    def slice_position(self) -> str:
+        """The shown slice's position in patient mm, e.g. ``z -78.5 mm``."""
+        return "" if self.case is None else slice_position_text(self.view, self.index, self.case.image.geometry)
+
+    def _emit_readout(self) -> None:
+        """Emit :attr:`cursor_text` for the voxel under the mouse on the slice shown now (if over the picture)."""
+        if self._mouse is None or self.case is None:
+            return
+        voxel = self.voxel_at(self._mouse.x(), self._mouse.y())
+        if voxel is not None:
+            labels = self.case.labels
+            self.cursor_text.emit(voxel_readout(voxel, self.case.image.array, None if labels is None else labels.array,
+                                                self.case.image.geometry, None if labels is None else labels.table))
 
     def update_region(self, box: tuple[slice, slice, slice]) -> None:
         """Labels changed inside ``box``: recompose only if the shown slice passes through it."""
@@ -190,8 +219,26 @@ class SliceView(QWidget):
             painter.setPen(TEXT_COLOUR)
             width, level = self.window
             painter.drawText(QPointF(6, 16), f"{self.view}  {self.index + 1}/{self.slice_count}")
+            position = self.slice_position()
+            painter.drawText(QPointF(self.width() - 6 - painter.fontMetrics().horizontalAdvance(position), 16), position)
             painter.drawText(QPointF(6, self.height() - 6), f"W {width:.0f}  L {level:.0f}")
+            self._paint_orientation(painter)
         painter.end()
+
+    def _paint_orientation(self, painter: QPainter) -> None:
+        """The LPS letters at the middle of each edge."""
+        letters = self.orientation()
+        metrics = painter.fontMetrics()
+        w, h, pad = self.width(), self.height(), 4
+        ascent = metrics.ascent()
+        places = {
+            "left": QPointF(pad, (h + ascent) / 2),
+            "right": QPointF(w - pad - metrics.horizontalAdvance(letters.get("right", "")), (h + ascent) / 2),
+            "top": QPointF((w - metrics.horizontalAdvance(letters.get("top", ""))) / 2, pad + ascent),
+            "bottom": QPointF((w - metrics.horizontalAdvance(letters.get("bottom", ""))) / 2, h - pad - metrics.descent()),
+        }
+        for edge, point in places.items():
+            painter.drawText(point, letters.get(edge, ""))
 
     def _paint_seeds(self, painter: QPainter) -> None:
         for voxel, colour in self.seeds:
@@ -248,10 +295,7 @@ class SliceView(QWidget):
         self._mouse = position
         if self.mode == "brush":
             self.update()
-        if voxel is not None and self.case is not None:
-            labels = self.case.labels
-            self.cursor_text.emit(voxel_readout(voxel, self.case.image.array, None if labels is None else labels.array,
-                                                self.case.image.geometry, None if labels is None else labels.table))
+        self._emit_readout()
         if self._drag is None:
             return
         button, origin, start = self._drag

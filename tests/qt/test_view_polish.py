@@ -1,0 +1,123 @@
+"""The user's view, driven by real input events: cursor readout, window combo, orientation, case tab, lesion table."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from cned_viewer.core.geometry import Geometry
+from cned_viewer.render.slice_compositor import WINDOW_PRESETS
+from cned_viewer.render.slice_geometry import orientation_letters, slice_position_text
+from cned_viewer.ui.case_info import CaseInfo
+from cned_viewer.ui.display_toolbar import DisplayToolbar
+from cned_viewer.ui.slice_view import SliceView
+
+
+@pytest.fixture
+def axial(qtbot, demo_case) -> SliceView:
+    view = SliceView("axial")
+    qtbot.addWidget(view)
+    view.resize(500, 420)
+    view.set_case(demo_case)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _move(view: SliceView, point: QPointF) -> None:
+    QApplication.sendEvent(view, QMouseEvent(QMouseEvent.Type.MouseMove, point, view.mapToGlobal(point), Qt.MouseButton.NoButton,
+                                             Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+
+
+def _wheel(view: SliceView, point: QPointF, notches: int) -> None:
+    QApplication.sendEvent(view, QWheelEvent(point, view.mapToGlobal(point), QPoint(0, 0), QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
+                                             Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+
+
+def _drag(qtbot, view: SliceView, start: QPoint, end: QPoint, button: Qt.MouseButton) -> None:
+    qtbot.mousePress(view, button, pos=start)
+    QApplication.sendEvent(view, QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(end), view.mapToGlobal(QPointF(end)), Qt.MouseButton.NoButton,
+                                             button, Qt.KeyboardModifier.NoModifier))
+    qtbot.mouseRelease(view, button, pos=end)
+
+
+def test_wheel_under_a_still_mouse_updates_the_readout(axial, demo_case):
+    shown: list[str] = []
+    axial.cursor_text.connect(shown.append)
+    point = QPointF(250, 210)
+    _move(axial, point)
+    voxel = axial.voxel_at(point.x(), point.y())
+    assert shown and f"z {demo_case.image.geometry.index_to_patient_mm(voxel)[2]:.1f}" in shown[-1]
+    _wheel(axial, point, 3)
+    assert axial.index == voxel[0] + 3
+    z_mm = demo_case.image.geometry.index_to_patient_mm((voxel[0] + 3, voxel[1], voxel[2]))[2]
+    assert f"z {z_mm:.1f} mm" in shown[-1], shown[-1]
+    value = demo_case.image.array[voxel[0] + 3, voxel[1], voxel[2]]
+    assert f"{float(value):.0f} HU" in shown[-1]
+
+
+def test_key_slice_change_updates_the_readout_too(qtbot, axial):
+    shown: list[str] = []
+    axial.cursor_text.connect(shown.append)
+    _move(axial, QPointF(250, 210))
+    before = shown[-1]
+    axial.setFocus()
+    qtbot.keyClick(axial, Qt.Key.Key_Down)
+    assert shown[-1] != before and shown[-1].split("|")[0] != before.split("|")[0]
+
+
+def test_right_drag_shows_custom_window_in_the_combo(qtbot, axial):
+    toolbar = DisplayToolbar()
+    qtbot.addWidget(toolbar)
+    chosen: list[tuple[float, float]] = []
+    toolbar.window_chosen.connect(lambda w, l: chosen.append((w, l)))
+    axial.window_dragged.connect(toolbar.show_window)  # main_window's wiring
+    assert toolbar.preset_box.currentText() == "abdomen"
+    _drag(qtbot, axial, QPoint(200, 200), QPoint(250, 230), Qt.MouseButton.RightButton)
+    width, level = axial.window
+    assert (width, level) != WINDOW_PRESETS["abdomen"]
+    assert toolbar.preset_box.currentText() == f"custom (W {width:.0f} / L {level:.0f})"
+    assert chosen == []  # showing it does not send it back
+    toolbar.show_window(*WINDOW_PRESETS["bone"])
+    assert toolbar.preset_box.currentText() == "bone" and chosen == []
+    toolbar.preset_box.setCurrentIndex(toolbar.preset_box.findText("custom", Qt.MatchFlag.MatchStartsWith))
+    assert chosen == [(width, level)]  # the custom window can be chosen again
+
+
+def test_orientation_letters_follow_the_image_direction():
+    geometry = Geometry.for_array((10, 20, 30), (0.7, 0.7, 2.0), (0.0, 0.0, -50.0))
+    assert orientation_letters("axial", geometry) == {"left": "R", "right": "L", "top": "A", "bottom": "P"}
+    assert orientation_letters("coronal", geometry) == {"left": "R", "right": "L", "top": "S", "bottom": "I"}
+    assert orientation_letters("sagittal", geometry) == {"left": "A", "right": "P", "top": "S", "bottom": "I"}
+    flipped = Geometry.for_array((10, 20, 30), (0.7, 0.7, 2.0), direction=(-1, 0, 0, 0, -1, 0, 0, 0, 1))
+    assert orientation_letters("axial", flipped) == {"left": "L", "right": "R", "top": "P", "bottom": "A"}
+    oblique = Geometry.for_array((10, 20, 30), (1, 1, 1), direction=(0.8, -0.6, 0, 0.6, 0.8, 0, 0, 0, 1))
+    assert orientation_letters("axial", oblique)["right"] == "LP"
+    assert slice_position_text("axial", 3, geometry) == "z -44.0 mm"
+    assert slice_position_text("coronal", 10, geometry) == "y 7.0 mm"
+
+
+def test_views_show_orientation_and_slice_position(qtbot, axial, demo_case):
+    assert axial.orientation() == {"left": "R", "right": "L", "top": "A", "bottom": "P"}
+    z_mm = demo_case.image.geometry.index_to_patient_mm((axial.index, 0, 0))[2]
+    assert axial.slice_position() == f"z {z_mm:.1f} mm"
+    _wheel(axial, QPointF(250, 210), 1)
+    assert axial.slice_position() == f"z {z_mm + 2.0:.1f} mm"
+    coronal = SliceView("coronal")
+    qtbot.addWidget(coronal)
+    coronal.set_case(demo_case)
+    assert coronal.orientation()["top"] == "S" and coronal.slice_position().startswith("y ")
+
+
+def test_case_tab_shows_dicom_values_readable(qtbot, demo_case):
+    info = CaseInfo()
+    qtbot.addWidget(info)
+    metadata = dict(demo_case.metadata, PatientName="liver_01^patient", StudyDate="20090527", PatientBirthDate="19500601", PatientSex="F")
+    info.show_case(replace(demo_case, metadata=metadata))
+    text = info.case_label.text()
+    assert "Liver_01, Patient" in text and "2009-05-27" in text and "1950-06-01" in text and "female" in text
+    assert "20090527" not in text and "^" not in text
