@@ -13,11 +13,18 @@ from cned_viewer.measure.results import Lesion
 LESION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def _distance(value: float | None, contact: bool) -> tuple[Any, str]:
-    """Sorted by distance; shown as ``contact 0.6`` or ``12.3`` (mm), ``-`` without that vessel."""
+def _distance(value: float | None) -> tuple[Any, str]:
+    """Sorted by distance; shown in mm, ``-`` without that vessel."""
     if value is None:
         return float("inf"), "-"
-    return value, f"contact {value:.1f}" if contact else f"{value:.1f}"
+    return value, f"{value:.1f}"
+
+
+def _contact(value: float | None, contact: bool) -> tuple[Any, str]:
+    """``yes`` / ``no`` (sorted yes last, ascending), ``-`` without that vessel."""
+    if value is None:
+        return -1, "-"
+    return int(contact), "yes" if contact else "no"
 
 
 def _segments(lesion: Lesion) -> tuple[Any, str]:
@@ -30,19 +37,26 @@ def _segments(lesion: Lesion) -> tuple[Any, str]:
 COLUMNS: dict[str, Callable[[Lesion], tuple[Any, str]]] = {
     "Lesion": lambda l: (l.id, str(l.id)),
     "Vol. (mL)": lambda l: (l.volume_ml, f"{l.volume_ml:.2f}"),
-    "Feret": lambda l: (l.feret_diameter_mm, f"{l.feret_diameter_mm:.1f}"),
-    "Axial": lambda l: (l.axial_diameter_mm, f"{l.axial_diameter_mm:.1f}"),
+    "Feret (mm)": lambda l: (l.feret_diameter_mm, f"{l.feret_diameter_mm:.1f}"),
+    "Axial (mm)": lambda l: (l.axial_diameter_mm, f"{l.axial_diameter_mm:.1f}"),
     "Segm.": _segments,
-    "PV (mm)": lambda l: _distance(l.portal_vein_distance_mm, l.portal_vein_contact),
-    "HV (mm)": lambda l: _distance(l.hepatic_vein_distance_mm, l.hepatic_vein_contact),
+    "PV dist. (mm)": lambda l: _distance(l.portal_vein_distance_mm),
+    "PV contact": lambda l: _contact(l.portal_vein_distance_mm, l.portal_vein_contact),
+    "HV dist. (mm)": lambda l: _distance(l.hepatic_vein_distance_mm),
+    "HV contact": lambda l: _contact(l.hepatic_vein_distance_mm, l.hepatic_vein_contact),
 }
+#: Columns shown as text (left-aligned) or as a yes/no flag (centred); the others are numbers.
+TEXT_COLUMNS = ("Lesion", "Segm.")
+FLAG_COLUMNS = ("PV contact", "HV contact")
 HEADER_TIPS = {
     "Vol. (mL)": "lesion volume: voxel count x voxel volume",
-    "Feret": "largest 3D (Feret) diameter, mm",
-    "Axial": "largest axial in-plane (RECIST-style) diameter, mm",
+    "Feret (mm)": "largest 3D (Feret) diameter",
+    "Axial (mm)": "largest axial in-plane (RECIST-style) diameter",
     "Segm.": "Couinaud segments touched ('-': no segment map)",
-    "PV (mm)": "minimum distance to the portal vein; 'contact' when no parenchyma separates them ('-': no portal vein label)",
-    "HV (mm)": "minimum distance to the hepatic veins / IVC; 'contact' when no parenchyma separates them",
+    "PV dist. (mm)": "minimum distance to the portal vein ('-': no portal vein label)",
+    "PV contact": "portal vein contact: no parenchyma separates lesion and vein (within the contact threshold)",
+    "HV dist. (mm)": "minimum distance to the hepatic veins / IVC ('-': no hepatic vein label)",
+    "HV contact": "hepatic vein / IVC contact: no parenchyma separates lesion and vein (within the contact threshold)",
 }
 
 
@@ -83,11 +97,13 @@ class LesionTable(QTableWidget):
         self.clearContents()
         self.setRowCount(len(self.lesions))
         for row, lesion in enumerate(self.lesions):
-            for column, describe in enumerate(COLUMNS.values()):
+            for column, (heading, describe) in enumerate(COLUMNS.items()):
                 key, text = describe(lesion)
                 item = _SortItem(key, text)
                 item.setData(LESION_ID_ROLE, lesion.id)
-                if column not in (0, 4):
+                if heading in FLAG_COLUMNS:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                elif heading not in TEXT_COLUMNS:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, column, item)
         self.setSortingEnabled(True)

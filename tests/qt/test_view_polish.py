@@ -121,3 +121,39 @@ def test_case_tab_shows_dicom_values_readable(qtbot, demo_case):
     text = info.case_label.text()
     assert "Liver_01, Patient" in text and "2009-05-27" in text and "1950-06-01" in text and "female" in text
     assert "20090527" not in text and "^" not in text
+
+
+def _lesion(lesion_id: int, volume_ml: float, pv: float | None, pv_contact: bool, hv: float | None, hv_contact: bool):
+    from cned_viewer.measure.results import Lesion
+
+    return Lesion(lesion_id, volume_ml, (0.0, 0.0, 0.0), (0, 0, 0, 1, 1, 1), 12.0, 10.0, pv, hv, pv_contact, hv_contact, 0.1, 0.0, (7,))
+
+
+def test_lesion_table_has_units_and_contact_as_yes_no(qtbot):
+    from cned_viewer.ui.lesion_table import LesionTable
+
+    table = LesionTable()
+    qtbot.addWidget(table)
+    table.resize(900, 200)
+    table.set_lesions([_lesion(1, 5.0, 0.6, True, 14.2, False), _lesion(2, 2.0, 8.25, False, None, False)])
+    table.show()
+    qtbot.waitExposed(table)
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    for heading in ("Vol. (mL)", "Feret (mm)", "Axial (mm)", "PV dist. (mm)", "HV dist. (mm)"):
+        assert heading in headers
+    assert headers.index("PV contact") == headers.index("PV dist. (mm)") + 1
+    assert headers.index("HV contact") == headers.index("HV dist. (mm)") + 1
+
+    def row_of(lesion_id: int) -> dict[str, str]:
+        row = table.row_of(lesion_id)
+        return {h: table.item(row, c).text() for c, h in enumerate(headers)}
+
+    assert row_of(1)["PV dist. (mm)"] == "0.6" and row_of(1)["PV contact"] == "yes"
+    assert row_of(1)["HV dist. (mm)"] == "14.2" and row_of(1)["HV contact"] == "no"
+    assert row_of(2)["HV dist. (mm)"] == "-" and row_of(2)["HV contact"] == "-"
+    header = table.horizontalHeader()
+    column = headers.index("PV contact")
+    point = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) // 2, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)  # sort by contact
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert table.item(0, column).text() == "yes" and int(table.item(0, 0).text()) == 1
