@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from cned_viewer.io.atomic import atomic_write
 from cned_viewer.io.case_bundle import is_bundle, load_bundle
 from cned_viewer.io.case_loader import load_case, with_segments
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
+from cned_viewer.io.output_paths import check_output
 from cned_viewer.measure import MeasureOptions
 from cned_viewer.plugins import PluginManager
 
@@ -80,14 +83,55 @@ def labelled_case_from_args(args: argparse.Namespace) -> Case:
     return case
 
 
+def check_output_path(output: str | os.PathLike, *inputs: str | os.PathLike | None, what: str = "output") -> Path:
+    """Refuse ``output`` before any work: a folder, a missing or unwritable folder, or one of ``inputs``
+    (same file by inode, or a file inside an input folder). Every command with ``-o`` calls it."""
+    return check_output(output, inputs, what)
+
+
+def case_inputs(args: argparse.Namespace) -> list[str | None]:
+    """The files a case command reads (IMAGE, --labels, --segments, a --label-map file, --clinical)."""
+    paths = [args.image, args.labels, args.segments, getattr(args, "clinical", None)]
+    if args.label_map and args.label_map not in BUILTIN_MAPPINGS:
+        paths.append(args.label_map)
+    return [None if p is None else str(p) for p in paths]
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _encoding(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), or UTF-16/32 by their BOM or, without one, by the zero bytes of ASCII text."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return encoding
+    head = raw[:256]
+    if len(head) >= 2 and head.count(0) * 3 >= len(head):
+        return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+    return "utf-8-sig"
+
+
+def read_text_file(path: str | os.PathLike, what: str) -> str:
+    """The text of ``path`` (UTF-8, or UTF-16/32 as Windows tools save it); each failure a :class:`UserError` naming ``what``."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{what} {path} not found; check the path") from None
+    except IsADirectoryError:
+        raise UserError(f"{what} {path} is a folder; give the file") from None
+    except PermissionError:
+        raise UserError(f"cannot read {what} {path}: permission denied; ask for read access, or copy it somewhere you can read") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {what} {path}: {exc.strerror}") from None
+    try:
+        return raw.decode(_encoding(raw))
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{what} {path} is not UTF-8 text (undecodable byte at {exc.start}); save it as UTF-8 and retry") from None
+
+
 def read_json_file(path: Path, what: str) -> Any:
     """Parse a JSON file; a missing or malformed file is a :class:`UserError` naming ``what``."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"{what} file {path} not found; check the path") from None
-    except OSError as exc:
-        raise UserError(f"cannot read {what} file {path}: {exc.strerror}") from None
+    text = read_text_file(path, f"{what} file")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -115,12 +159,7 @@ def print_warnings(warnings: list[str]) -> None:
 
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]], str]:
     """Header, ``(line number, row)`` pairs and the delimiter (``,`` or ``;``, from the header line)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"input table {path} not found; check the path") from None
-    except UnicodeDecodeError:
-        raise UserError(f"input table {path} is not UTF-8 text; save it as CSV UTF-8 and retry") from None
+    text = read_text_file(path, "input table")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -136,8 +175,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]],
 
 def write_table(path: Path, columns: list[str], rows: list[dict[str, Any]], delimiter: str) -> None:
     """Write the table to a temporary file beside ``path``, then replace ``path`` with it."""
-    if not path.resolve().parent.is_dir():
-        raise UserError(f"output folder {path.resolve().parent} does not exist; create it first")
+    check_output(path)
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:

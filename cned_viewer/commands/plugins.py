@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from cned_viewer.commands.common import add_case_arguments, case_from_args, plugin_manager, print_json, print_warnings
+from cned_viewer.commands.common import add_case_arguments, case_from_args, case_inputs, check_output_path, plugin_manager, print_json, print_warnings
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
 from cned_viewer.errors import UserError
-from cned_viewer.io.masks import save_labels
+from cned_viewer.io.masks import check_label_suffix, save_labels
 from cned_viewer.plugins import Seed, SegmentationRequest, apply_step
 
 
@@ -105,7 +106,18 @@ def _print_progress(fraction: float, message: str) -> None:
     print(f"\r{100 * fraction:5.1f} % {message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
 
+def _check_segment_outputs(args: argparse.Namespace) -> None:
+    """Both outputs writable label files, neither an input nor the other one, before the segmenter runs."""
+    inputs = case_inputs(args)
+    check_label_suffix(check_output_path(args.output, *inputs, what="labels output"))
+    if args.segments_output:
+        check_label_suffix(check_output_path(args.segments_output, *inputs, what="segments output"))
+        if os.path.abspath(args.segments_output) == os.path.abspath(args.output):
+            raise UserError("--segments-output and -o name the same file; give the segment map its own name")
+
+
 def run_segment(args: argparse.Namespace) -> int:
+    _check_segment_outputs(args)
     case = case_from_args(args)
     print_warnings(case.warnings)
     seeds = tuple(parse_seed(s, "patient_mm") for s in args.seed) + tuple(parse_seed(s, "voxel") for s in args.seed_voxel)
@@ -136,6 +148,7 @@ def run_segment(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    check_output_path(args.output, *case_inputs(args), what="export")
     case = case_from_args(args)
     print_warnings(case.warnings)
     written = plugin_manager().run_exporter(args.plugin, args.exporter, case, args.output)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cned_viewer.commands.common import add_case_arguments, add_measure_options, labelled_case_from_args, measure_options, plugin_manager, read_json_file
+from cned_viewer.commands.common import (
+    add_case_arguments, add_measure_options, case_inputs, check_output_path, labelled_case_from_args, measure_options, plugin_manager,
+    read_json_file,
+)
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.render.report_export import write_case_report
 from cned_viewer.report.pdf_writer import PAGE_SIZES
@@ -28,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = measure_options(args)
+    check_output_path(args.output, *case_inputs(args), what="report")
     case = labelled_case_from_args(args)
     clinical = ClinicalData.from_dict(read_json_file(args.clinical, "clinical data")) if args.clinical else case.clinical
     path = write_case_report(case, args.output, args.page_size, args.deidentify, clinical, plugin_manager(), options)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cned_viewer.commands.common import add_case_arguments, case_from_args
+from cned_viewer.commands.common import add_case_arguments, case_from_args, case_inputs, check_output_path
 from cned_viewer.core.case import Case
 from cned_viewer.errors import UserError
 from cned_viewer.measure import measure
@@ -41,7 +41,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     size = _size(args.size)
-    output = Path(args.output)
+    output = check_output_path(args.output, *case_inputs(args), what="screenshot")
     if args.view == "main":
         from cned_viewer.ui.screenshot import window_screenshot
 

@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from cned_viewer.io.output_paths import OutputError, output_problem
+
 
 def _suffixes(path: Path) -> str:
     """All suffixes (``.nii.gz``), so writers that choose a format by name still do."""
@@ -27,11 +29,16 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
 
     The temporary file sits in the target's folder (same file system, so the rename is
     atomic). If ``write`` fails or is interrupted, the previous file at ``path`` is intact
-    and the temporary file is removed.
+    and the temporary file is removed; an OS error is an :class:`OutputError` (one line).
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + _suffixes(target), dir=target.parent)
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + _suffixes(target), dir=target.parent)
+    except OSError as error:
+        raise OutputError(output_problem(target, error)) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -40,6 +47,12 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except OutputError:
+        tmp.unlink(missing_ok=True)
+        raise
+    except OSError as error:  # disk full, the folder made read-only meanwhile, ...: one line, the old file intact
+        tmp.unlink(missing_ok=True)
+        raise OutputError(output_problem(target, error)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -1,15 +1,16 @@
-"""DICOM folders: find every series, check its slice geometry, load the chosen one.
+"""DICOM series: check the slice geometry of a series found by :mod:`.dicom_scan`, load it.
 
 Slices are ordered by their position along the slice normal (ImagePositionPatient .
-normal), never by file name. Geometry problems (missing positions, mixed orientations,
-gantry tilt, duplicated or missing slices, irregular spacing) are errors with a message
-saying what to do; a one-slice series loads with a warning about its assumed thickness.
+normal), never by file name. Geometry problems (missing positions, colour images, several
+scans under one UID, mixed sizes, pixel spacings or orientations, gantry tilt, duplicated or
+missing slices, irregular spacing, truncated files) are errors with a message saying what
+to do; a one-slice series loads with a warning about its assumed thickness.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,203 +22,18 @@ from cned_viewer.core.cancel import cancelled, raise_if_cancelled
 from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.volume import Volume
 from cned_viewer.errors import UserError
+from cned_viewer.io.dicom_scan import (  # noqa: F401 - re-exported: the scan's names were defined here first
+    IMAGE_MODALITIES, METADATA_TAGS, SEG_SOP_CLASS, DamagedFile, DicomScan, SeriesInfo, SliceHeader, read_header,
+    scan_dicom_folder, slice_steps_mm,
+)
 from cned_viewer.io.sitk_bridge import array_and_geometry
 
-IMAGE_MODALITIES = ("CT", "MR")
 #: Relative slice-spacing deviation below which a series counts as regular.
 SPACING_TOLERANCE = 0.005
 #: Relative deviation above which the series is refused (a warning below it).
 SPACING_ERROR = 0.05
-_HEADER_TAGS = [
-    "SOPClassUID", "Modality", "SeriesInstanceUID", "SeriesDescription", "SeriesNumber",
-    "ImagePositionPatient", "ImageOrientationPatient", "PixelSpacing", "SliceThickness",
-    "SpacingBetweenSlices", "Rows", "Columns", "BitsAllocated", "SamplesPerPixel",
-    "NumberOfFrames", "PatientName", "PatientID", "PatientBirthDate", "PatientSex",
-    "StudyInstanceUID", "StudyDate", "StudyDescription", "AccessionNumber",
-    "InstitutionName", "Manufacturer", "ReferringPhysicianName", "FrameOfReferenceUID",
-]
-#: Header values copied into a case's metadata (identifying ones are de-identified on request).
-METADATA_TAGS = (
-    "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyInstanceUID",
-    "StudyDate", "StudyDescription", "AccessionNumber", "InstitutionName", "Manufacturer",
-    "ReferringPhysicianName", "SeriesInstanceUID", "SeriesDescription", "Modality",
-)
-SEG_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.66.4"
-
-
-@dataclass(frozen=True)
-class SliceHeader:
-    """The few header values of one file that decide where its pixels go."""
-
-    path: Path
-    position_mm: tuple[float, float, float] | None
-    orientation: tuple[float, ...] | None
-    pixel_spacing_mm: tuple[float, float] | None
-    rows: int
-    columns: int
-    frames: int
-    expected_pixel_bytes: int | None
-
-
-@dataclass
-class SeriesInfo:
-    """One series found in a folder, as listed to the user."""
-
-    uid: str
-    modality: str
-    description: str
-    series_number: int | None
-    slices: list[SliceHeader] = field(default_factory=list)
-    metadata: dict[str, str] = field(default_factory=dict)
-    is_segmentation: bool = False
-
-    @property
-    def slice_count(self) -> int:
-        return sum(s.frames for s in self.slices)
-
-    @property
-    def is_image(self) -> bool:
-        return self.modality in IMAGE_MODALITIES and not self.is_segmentation
-
-    def spacing_xyz_mm(self) -> tuple[float, float, float] | None:
-        """In-plane spacing and the median slice step; None when positions are missing."""
-        first = self.slices[0]
-        if first.pixel_spacing_mm is None:
-            return None
-        row_mm, col_mm = first.pixel_spacing_mm
-        steps = _slice_steps_mm(self.slices)
-        z = float(np.median(steps)) if steps is not None and len(steps) else float("nan")
-        return (col_mm, row_mm, z)
-
-    def summary(self) -> dict:
-        spacing = self.spacing_xyz_mm()
-        return {
-            "uid": self.uid,
-            "modality": self.modality,
-            "description": self.description,
-            "series_number": self.series_number,
-            "slice_count": self.slice_count,
-            "size_xy": [self.slices[0].columns, self.slices[0].rows],
-            "spacing_mm": None if spacing is None else [round(v, 6) for v in spacing],
-        }
-
-
-@dataclass
-class DicomScan:
-    """What a folder holds: its series, and the files that were not readable DICOM."""
-
-    folder: Path
-    series: list[SeriesInfo]
-    skipped_files: list[Path]
-
-    def default_series(self) -> SeriesInfo:
-        """The CT/MR series with the most slices (ties: lowest series number)."""
-        images = [s for s in self.series if s.is_image]
-        if not images:
-            kinds = ", ".join(sorted({s.modality for s in self.series})) or "none"
-            raise UserError(f"no CT or MR image series in {self.folder} (found modalities: {kinds}); open the image series folder")
-        return max(images, key=lambda s: (s.slice_count, -(s.series_number or 0)))
-
-    def pick(self, choice: str | None) -> SeriesInfo:
-        """A series by UID, by its 1-based position in :attr:`series`, or the default."""
-        if not choice:
-            return self.default_series()
-        if choice.isdigit() and 1 <= int(choice) <= len(self.series):
-            return self.series[int(choice) - 1]
-        for series in self.series:
-            if series.uid == choice:
-                return series
-        raise UserError(f"no series {choice!r} in {self.folder}; run 'cned-viewer info {self.folder}' to list them")
-
-
-def _read_header(path: Path) -> pydicom.Dataset | None:
-    try:
-        return pydicom.dcmread(path, stop_before_pixels=True, specific_tags=_HEADER_TAGS)
-    except (InvalidDicomError, OSError, EOFError, ValueError, TypeError, AttributeError):
-        return None
-
-
-def _series_key(path: Path, ds: pydicom.Dataset) -> str:
-    """SeriesInstanceUID, or for anonymised files without one, a key from what they share."""
-    uid = str(getattr(ds, "SeriesInstanceUID", "") or "")
-    if uid:
-        return uid
-    parts = (path.parent.name, getattr(ds, "Modality", ""), getattr(ds, "SeriesDescription", ""), getattr(ds, "FrameOfReferenceUID", ""))
-    return "no-uid:" + "|".join(str(p or "") for p in parts)
-
-
-def _floats(value, count: int) -> tuple[float, ...] | None:
-    try:
-        values = tuple(float(v) for v in value)
-    except (TypeError, ValueError):
-        return None
-    return values if len(values) == count else None
-
-
-def _slice_header(path: Path, ds: pydicom.Dataset) -> SliceHeader:
-    rows, columns = int(getattr(ds, "Rows", 0) or 0), int(getattr(ds, "Columns", 0) or 0)
-    frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
-    bits = int(getattr(ds, "BitsAllocated", 16) or 16)
-    samples = int(getattr(ds, "SamplesPerPixel", 1) or 1)
-    uncompressed = not getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None) or ds.file_meta.TransferSyntaxUID in (
-        pydicom.uid.ImplicitVRLittleEndian, pydicom.uid.ExplicitVRLittleEndian, pydicom.uid.ExplicitVRBigEndian,
-    )
-    return SliceHeader(
-        path=path,
-        position_mm=_floats(getattr(ds, "ImagePositionPatient", None), 3),
-        orientation=_floats(getattr(ds, "ImageOrientationPatient", None), 6),
-        pixel_spacing_mm=_floats(getattr(ds, "PixelSpacing", None), 2),
-        rows=rows,
-        columns=columns,
-        frames=frames,
-        expected_pixel_bytes=rows * columns * frames * samples * bits // 8 if uncompressed else None,
-    )
-
-
-def scan_dicom_folder(folder: str | os.PathLike) -> DicomScan:
-    """List every DICOM series below ``folder`` (recursively)."""
-    root = Path(folder)
-    if not root.is_dir():
-        raise UserError(f"{root} is not a folder")
-    files = sorted(p for p in root.rglob("*") if p.is_file())
-    if not files:
-        raise UserError(f"the folder {root} is empty; choose the folder that holds the DICOM files")
-    by_uid: dict[str, SeriesInfo] = {}
-    skipped: list[Path] = []
-    for path in files:
-        ds = _read_header(path)
-        if ds is None or not getattr(ds, "Rows", None):
-            skipped.append(path)
-            continue
-        uid = _series_key(path, ds)
-        if uid not in by_uid:
-            number = getattr(ds, "SeriesNumber", None)
-            by_uid[uid] = SeriesInfo(
-                uid=uid,
-                modality=str(getattr(ds, "Modality", "") or "?"),
-                description=str(getattr(ds, "SeriesDescription", "") or ""),
-                series_number=int(number) if number not in (None, "") else None,
-                metadata={tag: str(getattr(ds, tag, "") or "") for tag in METADATA_TAGS},
-                is_segmentation=str(getattr(ds, "SOPClassUID", "")) == SEG_SOP_CLASS,
-            )
-        by_uid[uid].slices.append(_slice_header(path, ds))
-    if not by_uid:
-        raise UserError(f"no DICOM files in {root} ({len(files)} files checked); choose a folder with a DICOM series, or open a NIfTI/NRRD/MHA file")
-    series = sorted(by_uid.values(), key=lambda s: (s.series_number is None, s.series_number or 0, s.uid))
-    return DicomScan(root, series, skipped)
-
-
-def _normal(orientation: tuple[float, ...]) -> np.ndarray:
-    row, col = np.asarray(orientation[:3]), np.asarray(orientation[3:])
-    return np.cross(row, col)
-
-
-def _slice_steps_mm(slices: list[SliceHeader]) -> np.ndarray | None:
-    if any(s.position_mm is None or s.orientation is None for s in slices):
-        return None
-    normal = _normal(slices[0].orientation)
-    along = np.sort([float(np.dot(s.position_mm, normal)) for s in slices])
-    return np.diff(along)
+#: Relative difference of pixel spacing between slices above which the series is refused.
+PIXEL_SPACING_TOLERANCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -237,15 +53,7 @@ def check_slice_geometry(series: SeriesInfo) -> SliceStack:
     """
     slices = series.slices
     where = f"series {series.description or series.uid}"
-    missing = [s.path.name for s in slices if s.position_mm is None or s.orientation is None or s.pixel_spacing_mm is None]
-    if missing:
-        raise UserError(f"{where}: {len(missing)} slice(s) lack position, orientation or pixel spacing (e.g. {missing[0]}); the slices cannot be placed, re-export the series from the PACS")
-    if len({(s.rows, s.columns) for s in slices}) > 1:
-        raise UserError(f"{where}: slices have different sizes; it mixes images of several series, re-export it")
-    orientations = np.array([s.orientation for s in slices])
-    if np.abs(orientations - orientations[0]).max() > 1e-4:
-        groups = len({tuple(np.round(o, 3)) for o in orientations})
-        raise UserError(f"{where}: slices have {groups} different orientations (e.g. a localizer mixed in); pick or export a single axial series")
+    _check_uniform(where, series)
     first = slices[0]
     row_dir, col_dir = np.asarray(first.orientation[:3]), np.asarray(first.orientation[3:])
     normal = np.cross(row_dir, col_dir)
@@ -259,6 +67,7 @@ def check_slice_geometry(series: SeriesInfo) -> SliceStack:
     if len(ordered) == 1:
         z_mm = _single_slice_thickness(series, warnings)
     else:
+        _check_one_scan(where, series.uid, positions, along, normal, min(row_mm, col_mm))
         steps = np.diff(along)
         duplicates = int(np.sum(steps < 1e-3))
         if duplicates:
@@ -272,14 +81,63 @@ def check_slice_geometry(series: SeriesInfo) -> SliceStack:
     return SliceStack([s.path for s in ordered], geometry, warnings)
 
 
+def _check_uniform(where: str, series: SeriesInfo) -> None:
+    """Every slice placed, greyscale, of one scan, one size, one pixel spacing and one orientation."""
+    slices = series.slices
+    missing = [s.path.name for s in slices if s.position_mm is None or s.orientation is None or s.pixel_spacing_mm is None]
+    if missing:
+        raise UserError(f"{where}: {len(missing)} slice(s) lack position, orientation or pixel spacing (e.g. {missing[0]}); the slices cannot be placed, re-export the series from the PACS")
+    colour = [s for s in slices if s.samples_per_pixel != 1]
+    if colour:
+        raise UserError(f"{where} is a colour (RGB) series ({colour[0].samples_per_pixel} values per pixel, e.g. {colour[0].path.name}), "
+                        "likely a screenshot or secondary capture; open the greyscale CT/MR series")
+    scans = {s.scan_key for s in slices if any(s.scan_key)}
+    if len(scans) > 1:
+        raise UserError(f"{where}: its slices come from {len(scans)} different scans (study or frame of reference differ) that share "
+                        f"SeriesInstanceUID {series.uid}; export each scan as its own series, or move one scan's files to another folder")
+    if len({(s.rows, s.columns) for s in slices}) > 1:
+        sizes = ", ".join(sorted({f"{s.columns}x{s.rows}" for s in slices}))
+        raise UserError(f"{where}: slices have different sizes ({sizes}); it mixes images of several series, re-export it")
+    spacings = np.array([s.pixel_spacing_mm for s in slices])
+    if np.any(spacings <= 0):
+        raise UserError(f"{where}: pixel spacing {spacings.min():g} mm is not positive (e.g. {slices[int(np.argmin(spacings.min(axis=1)))].path.name}); the header is wrong, re-export the series")
+    if np.abs(spacings / spacings[0] - 1).max() > PIXEL_SPACING_TOLERANCE:
+        odd = slices[int(np.argmax(np.abs(spacings / spacings[0] - 1).max(axis=1)))]
+        raise UserError(f"{where}: pixel spacing varies between slices ({spacings.min():g} to {spacings.max():g} mm, e.g. {odd.path.name}); "
+                        "the slices do not form one grid, re-export the series or resample it")
+    orientations = np.array([s.orientation for s in slices])
+    if np.abs(orientations - orientations[0]).max() > 1e-4:
+        groups = len({tuple(np.round(o, 3)) for o in orientations})
+        raise UserError(f"{where}: slices have {groups} different orientations (e.g. a localizer mixed in); pick or export a single axial series")
+
+
+def _check_one_scan(where: str, uid: str, positions: np.ndarray, along: np.ndarray, normal: np.ndarray, pixel_mm: float) -> None:
+    """Refuse slices whose sideways offsets no gantry tilt explains (several scans under one UID)."""
+    across = positions - np.outer(along, normal)
+    design = np.column_stack([along, np.ones_like(along)])
+    fitted = design @ np.linalg.lstsq(design, across, rcond=None)[0]
+    if np.abs(across - fitted).max() > max(0.1, 0.25 * pixel_mm):
+        groups = len({tuple(np.round(a, 1)) for a in across})
+        raise UserError(f"{where}: slices lie at {groups} different in-plane positions that no gantry tilt explains; several scans share "
+                        f"SeriesInstanceUID {uid}, export each scan as its own series or move one scan's files to another folder")
+
+
 def _single_slice_thickness(series: SeriesInfo, warnings: list[str]) -> float:
-    ds = _read_header(series.slices[0].path)
+    ds = read_header(series.slices[0].path)
     for tag in ("SpacingBetweenSlices", "SliceThickness"):
-        value = getattr(ds, tag, None)
-        if value not in (None, "") and float(value) > 0:
+        value = _positive(getattr(ds, tag, None))
+        if value is not None:
             warnings.append(f"the series has a single slice; its thickness {float(value):g} mm ({tag}) is used as slice spacing, and volumes cover that one slab only")
             return float(value)
     raise UserError("the series has a single slice and no slice thickness; a volume cannot be measured from it, open the full series")
+
+
+def _positive(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) and number > 0 else None
 
 
 def _check_tilt(where: str, positions: np.ndarray, normal: np.ndarray) -> None:
@@ -304,11 +162,20 @@ def _check_spacing(where: str, steps: np.ndarray, along: np.ndarray, z_mm: float
     warnings.append(f"slice spacing varies by up to {100 * deviation[worst]:.1f} % around {z_mm:.3f} mm; volumes may be off by as much")
 
 
-def _check_file_sizes(where: str, series: SeriesInfo, files: list[Path]) -> None:
-    expected = {s.path: s.expected_pixel_bytes for s in series.slices}
-    short = [p for p in files if expected[p] and p.stat().st_size < expected[p]]
-    if short:
-        raise UserError(f"{where}: {len(short)} file(s) are truncated (e.g. {short[0].name}); copy the series again from the PACS or CD")
+def truncated_files(series: SeriesInfo) -> list[Path]:
+    """Files of ``series`` shorter than their uncompressed pixel data (cut off while copying)."""
+    return [s.path for s in series.slices if s.expected_pixel_bytes and s.path.stat().st_size < s.expected_pixel_bytes]
+
+
+def truncation_message(where: str, short: list[Path]) -> str:
+    return f"{where}: {len(short)} file(s) are truncated (e.g. {short[0].name}); copy the series again from the PACS or CD"
+
+
+def damage_message(where: str, damaged: list[DamagedFile]) -> str:
+    """One line naming the damaged files of a series and what to do."""
+    hint = ("ask for read access, or copy the files to a folder you can read" if any("permission" in d.reason for d in damaged)
+            else "copy the series again from the PACS or CD")
+    return f"{where}: {len(damaged)} file(s) are damaged or unreadable (e.g. {damaged[0].describe()}); {hint}"
 
 
 def load_dicom_series(series: SeriesInfo) -> tuple[Volume, list[str]]:
@@ -319,8 +186,11 @@ def load_dicom_series(series: SeriesInfo) -> tuple[Volume, list[str]]:
     if len(series.slices) == 1 and series.slices[0].frames > 1:
         return _load_multiframe(series)
     stack = check_slice_geometry(series)
-    _check_file_sizes(where, series, stack.files)
+    short = truncated_files(series)
+    if short:
+        raise UserError(truncation_message(where, short))
     reader = sitk.ImageSeriesReader()
+    reader.SetImageIO("GDCMImageIO")  # also files without preamble, which the IO factory does not recognise
     reader.SetFileNames([str(p) for p in stack.files])
     reader.AddCommand(sitk.sitkProgressEvent, lambda: reader.Abort() if cancelled() else None)  # slice by slice
     try:
@@ -331,6 +201,8 @@ def load_dicom_series(series: SeriesInfo) -> tuple[Volume, list[str]]:
         example = f"{bad[0][0]}: {bad[0][1]}" if bad else "unknown file"
         raise UserError(f"{where}: {len(bad) or 'some'} file(s) are damaged (e.g. {example}); copy the series again from the PACS or CD") from None
     array = sitk.GetArrayFromImage(image)
+    if image.GetNumberOfComponentsPerPixel() != 1:
+        raise UserError(f"{where} decoded as a colour image ({image.GetNumberOfComponentsPerPixel()} values per pixel); open the greyscale CT/MR series")
     if array.shape != stack.geometry.shape_zyx:
         raise UserError(f"{where}: decoded {array.shape} voxels, expected {stack.geometry.shape_zyx}; the series mixes image sizes")
     return Volume(array, stack.geometry), stack.warnings
@@ -339,12 +211,14 @@ def load_dicom_series(series: SeriesInfo) -> tuple[Volume, list[str]]:
 def _damage(path: Path) -> str | None:
     """Why GDCM cannot decode ``path`` (truncated pixel data, or undecodable), or None."""
     try:
-        sitk.ReadImage(str(path))
+        sitk.ReadImage(str(path), imageIO="GDCMImageIO")
         return None
     except RuntimeError:
         pass
     try:
-        ds = pydicom.dcmread(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ds = pydicom.dcmread(path, force=True)
         expected = ds.Rows * ds.Columns * int(getattr(ds, "NumberOfFrames", 1) or 1) * ds.BitsAllocated // 8
         if ds.file_meta.TransferSyntaxUID.is_compressed or len(ds.PixelData) >= expected:
             return "pixel data cannot be decoded (unsupported compression or corrupt)"
@@ -356,7 +230,7 @@ def _damage(path: Path) -> str | None:
 def _load_multiframe(series: SeriesInfo) -> tuple[Volume, list[str]]:
     path = series.slices[0].path
     try:
-        image = sitk.ReadImage(str(path))
+        image = sitk.ReadImage(str(path), imageIO="GDCMImageIO")
     except RuntimeError:
         raise UserError(f"{path.name}: the multi-frame DICOM file cannot be decoded; it is damaged or uses an unsupported compression") from None
     array, geometry = array_and_geometry(image, path.name)

@@ -10,8 +10,10 @@ import SimpleITK as sitk
 
 from cned_viewer.core.volume import Volume
 from cned_viewer.errors import UserError
-from cned_viewer.io.dicom_series import DicomScan, load_dicom_series, scan_dicom_folder
-from cned_viewer.io.sitk_bridge import array_and_geometry
+from cned_viewer.io.dicom_series import DicomScan, damage_message, load_dicom_series, read_header, scan_dicom_folder
+from cned_viewer.io.itk_messages import captured_stderr, itk_failure
+from cned_viewer.io.nifti_header import check_nifti, is_nifti
+from cned_viewer.io.sitk_bridge import array_and_geometry, nonfinite_warning
 
 IMAGE_SUFFIXES = (".nii", ".nii.gz", ".nrrd", ".nhdr", ".mha", ".mhd")
 
@@ -32,15 +34,50 @@ def has_image_suffix(path: Path) -> bool:
     return any(name.endswith(suffix) for suffix in IMAGE_SUFFIXES)
 
 
-def read_sitk(path: Path, what: str) -> sitk.Image:
-    """Read a file with SimpleITK, turning its errors into one clear line."""
+def check_readable(path: Path, what: str) -> None:
+    """Refuse a path that is missing, a folder, or unreadable, naming the real cause."""
     if not path.exists():
-        raise UserError(f"{what} {path} does not exist")
+        raise UserError(f"{what} {path} does not exist; check the path")
+    if path.is_dir():
+        raise UserError(f"{what} {path} is a folder; give a NIfTI, NRRD or MHA file")
     try:
-        return sitk.ReadImage(str(path))
-    except RuntimeError as error:
-        first = str(error).strip().splitlines()[-1] if str(error).strip() else "unreadable"
-        raise UserError(f"cannot read {what} {path.name}: {first[:160]}; check the file is a complete NIfTI, NRRD or MHA image") from None
+        with open(path, "rb"):
+            pass
+    except PermissionError:
+        raise UserError(f"cannot read {what} {path}: permission denied; ask for read access, or copy it to a folder you can read") from None
+    except OSError as error:
+        raise UserError(f"cannot read {what} {path}: {error.strerror}; check the file") from None
+
+
+def read_sitk(path: Path, what: str) -> sitk.Image:
+    """Read a file with SimpleITK after checking it (:func:`check_image_file`), errors as one clear line."""
+    check_image_file(path, what)
+    with captured_stderr() as noise:
+        try:
+            image = sitk.ReadImage(str(path))
+        except RuntimeError as error:
+            raise UserError(itk_failure(path, what, f"{error}\n{noise.text()}")) from None
+    return image
+
+
+def check_image_file(path: Path, what: str) -> None:
+    """Readable, and for NIfTI a header that agrees with itself and the file's size."""
+    check_readable(path, what)
+    if is_nifti(path):
+        check_nifti(path, what)
+
+
+def read_image_information(path: Path, what: str = "image") -> sitk.ImageFileReader:
+    """A reader that has read only the header of ``path`` (size, spacing, pixel type): no voxels."""
+    check_image_file(path, what)
+    reader = sitk.ImageFileReader()
+    reader.SetFileName(str(path))
+    with captured_stderr() as noise:
+        try:
+            reader.ReadImageInformation()
+        except RuntimeError as error:
+            raise UserError(itk_failure(path, what, f"{error}\n{noise.text()}")) from None
+    return reader
 
 
 def load_image(path: str | os.PathLike | DicomScan, series: str | None = None) -> LoadedImage:
@@ -55,17 +92,31 @@ def load_image(path: str | os.PathLike | DicomScan, series: str | None = None) -
         raise UserError(f"{source} does not exist; give a DICOM folder or a NIfTI/NRRD/MHA file")
     if has_image_suffix(source):
         array, geometry = array_and_geometry(read_sitk(source, "image"), f"image {source.name}")
-        return LoadedImage(Volume(array, geometry), source)
+        warning = nonfinite_warning(array, f"image {source.name}")
+        return LoadedImage(Volume(array, geometry), source, warnings=[warning] if warning else [])
+    check_readable(source, "file")
+    if read_header(source) is None:
+        raise UserError(f"{source.name} is neither a NIfTI/NRRD/MHA image nor a DICOM image; open a DICOM folder or an image file")
     scan = scan_dicom_folder(source.parent)
     owner = next((s for s in scan.series if any(sl.path == source for sl in s.slices)), None)
     if owner is None:
-        raise UserError(f"{source.name} is neither a NIfTI/NRRD/MHA image nor a DICOM image; open a DICOM folder or an image file")
+        damaged = [d for d in scan.damaged_files if d.path == source]
+        raise UserError(damage_message(source.name, damaged) if damaged else f"{source.name} is a DICOM file without an image; open a DICOM image series")
     return _load_from_scan(scan, series or owner.uid)
 
 
 def _load_from_scan(scan: DicomScan, series: str | None) -> LoadedImage:
     chosen = scan.pick(series)
+    damaged = scan.damaged_in(chosen)
+    if damaged:
+        raise UserError(damage_message(f"series {chosen.description or chosen.uid}", damaged))
     volume, warnings = load_dicom_series(chosen)
+    other_damaged = [d for d in scan.damaged_files if d not in damaged]
+    if other_damaged:
+        warnings.append(f"{len(other_damaged)} damaged file(s) of other series were ignored (e.g. {other_damaged[0].describe()})")
+    nonfinite = nonfinite_warning(volume.array, f"series {chosen.description or chosen.uid}")
+    if nonfinite:
+        warnings.append(nonfinite)
     images = [s for s in scan.series if s.is_image]
     if len(images) > 1 and not series:
         warnings.insert(0, f"{len(images)} image series in the folder; using '{chosen.description or chosen.uid}' ({chosen.slice_count} slices), choose another with --series")

@@ -18,7 +18,7 @@ import SimpleITK as sitk
 from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE, LABEL_DTYPE, SEGMENT_LABEL_TABLE, LabelMap, LabelTable
 from cned_viewer.errors import UserError
-from cned_viewer.io.images import has_image_suffix, read_sitk
+from cned_viewer.io.images import check_readable, has_image_suffix, read_sitk
 from cned_viewer.io.label_mappings import LabelMapping, key_for_segment_name, resolve_mapping
 from cned_viewer.io.sitk_bridge import array_and_geometry, to_sitk, write_image
 
@@ -35,10 +35,9 @@ def load_labels(
 ) -> LabelMap:
     """Read a label map, map its values to ``table`` and put it on the ``reference`` grid."""
     source = Path(path)
-    if not source.exists():
-        raise UserError(f"label file {source} does not exist")
+    check_readable(source, "label file")
     if has_image_suffix(source):
-        array, geometry = array_and_geometry(read_sitk(source, "label file"), f"label file {source.name}")
+        array, geometry = _read_map(source, "label file", reference)
         chosen = resolve_mapping(mapping)
     else:
         array, geometry, by_name = read_dicom_seg(source, table)
@@ -46,7 +45,31 @@ def load_labels(
     values = _integer_values(array, source.name)
     mapped, notices = chosen.apply(values, table)
     fitted, fit_notices = fit_to_grid(mapped, geometry, reference, source.name)
-    return LabelMap(fitted, reference, table, source=str(source), notices=notices + fit_notices)
+    return LabelMap(fitted, reference, table, source=str(source), notices=notices + fit_notices + content_notices(fitted, table, source.name))
+
+
+def _read_map(source: Path, what: str, reference: Geometry) -> tuple[np.ndarray, Geometry]:
+    """A label or segment map file as a 3D array; a 2D map for a 3D image is refused as such."""
+    image = read_sitk(source, what)
+    if image.GetDimension() == 2 and reference.size_xyz[2] > 1:
+        size = "x".join(str(v) for v in image.GetSize())
+        raise UserError(f"{what} {source.name} is a 2D image ({size}), but the image has {reference.size_xyz[2]} slices; "
+                        "give a 3D label map covering the whole image (e.g. the segmentation tool's NIfTI output)")
+    return array_and_geometry(image, f"{what} {source.name}")
+
+
+def content_notices(array: np.ndarray, table: LabelTable, name: str) -> list[str]:
+    """Warnings about a label map that measures nothing useful: empty, or no liver around the tumour."""
+    if table is not DEFAULT_LABEL_TABLE:
+        return [] if np.any(array) else [f"{name} labels no voxel at all on the image; check the file and the label mapping"]
+    present = set(np.unique(array).tolist()) - {0}
+    if not present:
+        return [f"{name} labels no voxel at all (every value is 0 on the image): every volume is 0; check the file and --label-map"]
+    liver = table.by_key("liver_parenchyma").value
+    if liver not in present:
+        return [f"{name} labels no liver parenchyma: the total liver volume and TLVR are not meaningful; "
+                "check the label values (1 liver, 2 tumour, 3 portal vein, 4 hepatic veins) or --label-map"]
+    return []
 
 
 def load_segments(path: str | os.PathLike, reference: Geometry) -> LabelMap:
@@ -56,11 +79,10 @@ def load_segments(path: str | os.PathLike, reference: Geometry) -> LabelMap:
     would otherwise be miscounted silently.
     """
     source = Path(path)
-    if not source.exists():
-        raise UserError(f"segment map {source} does not exist")
+    check_readable(source, "segment map")
     if not has_image_suffix(source):
         raise UserError(f"segment map {source.name}: give a NIfTI, NRRD or MHA file of Couinaud segments 1-8")
-    array, _ = array_and_geometry(read_sitk(source, "segment map"), f"segment map {source.name}")
+    array, _ = _read_map(source, "segment map", reference)
     values = np.unique(_integer_values(array, source.name))
     outside = [int(v) for v in values if v > 8]
     if outside:
@@ -143,9 +165,14 @@ def _describe(geometry: Geometry) -> str:
     return f"{size} at {spacing} mm" + (f", {'/'.join(flips)} flipped" if flips else "")
 
 
-def save_labels(labels: LabelMap, path: str | os.PathLike) -> Path:
-    """Write ``labels`` as NIfTI, NRRD or MHA (chosen by suffix), atomically."""
+def check_label_suffix(path: str | os.PathLike) -> Path:
+    """``path`` if labels can be saved under its name (NIfTI, NRRD or MHA suffix), else UserError."""
     target = Path(path)
     if not any(target.name.lower().endswith(s) for s in SAVE_SUFFIXES):
         raise UserError(f"cannot save labels as {target.name}; use one of {', '.join(SAVE_SUFFIXES)}")
-    return write_image(labels.array, labels.geometry, target)
+    return target
+
+
+def save_labels(labels: LabelMap, path: str | os.PathLike) -> Path:
+    """Write ``labels`` as NIfTI, NRRD or MHA (chosen by suffix), atomically."""
+    return write_image(labels.array, labels.geometry, check_label_suffix(path))

@@ -14,6 +14,8 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
 from cned_viewer.core.case import Case
 from cned_viewer.core.provenance import EditStep
 from cned_viewer.errors import UserError
@@ -63,6 +65,15 @@ class PluginSection:
 
 def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
+
+
+def _check_request(request: SegmentationRequest) -> None:
+    """A segmenter never sees NaN or infinite voxels: it would segment garbage without a word."""
+    array = request.image.array
+    if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
+        bad = int(array.size - np.count_nonzero(np.isfinite(array)))
+        raise UserError(f"the image holds {bad} NaN or infinite voxel(s); a segmenter cannot use it, "
+                        "fix the image (re-export or convert it from the DICOM series) and segment again")
 
 
 class PluginManager:
@@ -240,6 +251,7 @@ class PluginManager:
             known = ", ".join(s.id for s in plugin.segmenters) or "none"
             raise PluginError(plugin_name, f"has no segmenter {segmenter_id!r} (it has: {known})")
         segmenter = plugin.segmenter(segmenter_id)
+        _check_request(request)
         result = self.guarded(plugin_name, f"segmenter {segmenter_id}", lambda: segmenter.run(request, progress, is_cancelled))
         if is_cancelled():
             raise Cancelled(f"{plugin_name}: {segmenter_id} cancelled")
