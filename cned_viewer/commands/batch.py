@@ -30,9 +30,11 @@ from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
 from cned_viewer.errors import UserError
 from cned_viewer.io.case_loader import load_case
 from cned_viewer.measure import MeasureOptions, measure
-from cned_viewer.scores.cohort import output_columns, score_row
+from cned_viewer.commands.score import add_decimal_option
+from cned_viewer.scores.cohort import check_header, output_columns, score_row
 
 PATH_COLUMNS = ("image", "labels", "segments")
+CASE_INPUT_COLUMNS = (*PATH_COLUMNS, "label_map", "series", "followup_image", "followup_labels")
 ERROR_COLUMN = "batch_error"
 
 
@@ -44,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("input", type=Path, metavar="CASES.csv", help="one row per case: image, labels[, segments, label_map, series, clinical columns]")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.csv", help="the results (written atomically)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="cases measured at once, each in its own process (default 1)")
+    add_decimal_option(parser)
     add_measure_options(parser)
     parser.set_defaults(func=run)
 
@@ -88,7 +91,7 @@ def _followup(row: Mapping[str, Any], folder: Path, mapping: str | None, options
         raise UserError(f"follow-up scan: {error}") from None
 
 
-def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions) -> dict[str, str]:
+def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions, decimal: str | None = None) -> dict[str, str]:
     """Load, measure and score one case; the row's added cells (``batch_error`` empty), or only
     ``batch_error`` when the case cannot be measured or scored."""
     try:
@@ -99,7 +102,7 @@ def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions) 
         case = load_case(image, labels, mapping, (row.get("series") or "").strip() or None, _path(row, "segments", folder))
         report = measure(case, options).to_json()
         followup = _followup(row, folder, mapping, options)
-        cells = {**measured_cells(report), **score_row(row, report, followup), ERROR_COLUMN: ""}
+        cells = {**measured_cells(report), **score_row(row, report, followup, decimal), ERROR_COLUMN: ""}
         cells["measured_followup_ttv_ml"] = "" if followup is None else csv_cell(followup["ttv_ml"])
         return cells
     except UserError as error:
@@ -116,17 +119,18 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{args.input} has no {' or '.join(missing)} column; give one row per case with image and labels paths")
     if args.jobs < 1:
         raise UserError("--jobs must be 1 or more")
+    check_header(header, CASE_INPUT_COLUMNS)
     folder = args.input.resolve().parent
     start = time.perf_counter()
     cases = [row for _, row in rows]
     if args.jobs == 1 or len(cases) < 2:
         added = []
         for number, row in enumerate(cases, start=1):
-            added.append(process_case(row, folder, options))
+            added.append(process_case(row, folder, options, args.decimal))
             _progress(number, len(cases), row, added[-1], start)
     else:
         with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("spawn")) as pool:
-            added = list(pool.map(process_case, cases, [folder] * len(cases), [options] * len(cases)))
+            added = list(pool.map(process_case, cases, [folder] * len(cases), [options] * len(cases), [args.decimal] * len(cases)))
         for number, (row, cells) in enumerate(zip(cases, added), start=1):
             _progress(number, len(cases), row, cells, start)
     columns = output_columns(header, measured_columns([label.key for label in DEFAULT_LABEL_TABLE.labels]) + [ERROR_COLUMN])

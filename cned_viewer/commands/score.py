@@ -14,9 +14,9 @@ from typing import Any
 from cned_viewer.commands.common import read_json_file, read_table, write_table
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.errors import UserError
-from cned_viewer.scores.cohort import output_columns, score_table
+from cned_viewer.scores.cohort import check_header, output_columns, score_table
 from cned_viewer.scores.evidence import evidence_for
-from cned_viewer.scores.inputs import build_inputs
+from cned_viewer.scores.inputs import build_inputs, input_warnings
 from cned_viewer.scores.registry import evaluate_all, list_scores
 from cned_viewer.scores.text import format_results
 
@@ -44,7 +44,15 @@ def register(subparsers: Any) -> None:
                     "Empty cells are unknown; rows with invalid cells are reported and left out.")
     table.add_argument("input", type=Path, help="input CSV (comma or semicolon separated, UTF-8)")
     table.add_argument("-o", "--output", type=Path, required=True, help="output CSV (written atomically)")
+    add_decimal_option(table)
     table.set_defaults(func=run_score_table)
+
+
+def add_decimal_option(parser: argparse.ArgumentParser) -> None:
+    """``--decimal , | .``: the decimal mark of the table's numbers (ambiguous ones are refused without it)."""
+    parser.add_argument("--decimal", choices=(",", "."), default=None,
+                        help="decimal mark of the numbers in the table; without it a number such as 1,200 "
+                             "(thousands separator or decimal comma?) is refused with its row and column")
 
 
 def run_score(args: argparse.Namespace) -> int:
@@ -64,8 +72,11 @@ def run_score(args: argparse.Namespace) -> int:
     followup = read_json_file(args.followup_measurements, "follow-up measurements") if args.followup_measurements else None
     inputs = build_inputs(clinical, measurements, followup, diameter=args.diameter)
     results = evaluate_all(inputs)
+    warnings = input_warnings(inputs)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
-        payload = {"schema_version": JSON_SCHEMA_VERSION, "diameter": args.diameter,
+        payload = {"schema_version": JSON_SCHEMA_VERSION, "diameter": args.diameter, "warnings": warnings,
                    "scores": [r.to_dict() for r in results],
                    "inputs": {name: value.to_dict() for name, value in inputs.items()},
                    "evidence": {r.score_id: e.to_dict() for r in results if (e := evidence_for(r.score_id))}}
@@ -78,11 +89,16 @@ def run_score(args: argparse.Namespace) -> int:
 def run_score_table(args: argparse.Namespace) -> int:
     """Score a cohort CSV; exit 0 if every row was scored, 1 if some rows were left out."""
     header, rows, delimiter = read_table(args.input)
+    check_header(header)
     columns = output_columns(header)
-    good, errors = score_table(rows)
+    good, errors = score_table(rows, args.decimal)
     write_table(args.output, columns, good, delimiter)
     for error in errors:
         print(f"{args.input}: {error}", file=sys.stderr)
+    for row in good:
+        if row["input_warnings"]:
+            who = f" (patient {row['patient_id']})" if row.get("patient_id") else ""
+            print(f"{args.input}{who}: warning: {row['input_warnings']}", file=sys.stderr)
     print(f"scored {len(good)} row(s) into {args.output}" + (f"; {len(errors)} row(s) left out" if errors else ""),
           file=sys.stderr)
     return 1 if errors else 0

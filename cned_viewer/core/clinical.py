@@ -26,6 +26,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
+from cned_viewer.core.cells import AmbiguousNumber, CellError, DecimalMark, parse_decimal, parse_yes_no
+from cned_viewer.core.formatting import format_value
 from cned_viewer.errors import UserError
 
 SCHEMA_VERSION = 1
@@ -45,8 +47,30 @@ GROUPS: dict[str, str] = {
 
 #: Words read as "unknown" in any field (case-insensitive), besides an empty text.
 UNKNOWN_WORDS = frozenset({"unknown", "na", "n/a"})
-_TRUE_WORDS = frozenset({"1", "yes", "y", "true"})
-_FALSE_WORDS = frozenset({"0", "no", "n", "false"})
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """Where a value is plausible, and the likely mistake when it is not (``source``: why these limits)."""
+
+    low: float | None = None
+    high: float | None = None
+    below: str = ""
+    above: str = ""
+    source: str = ""
+
+    def check(self, value: float) -> str:
+        """Empty when ``value`` is plausible, else what is wrong and the likely unit mistake."""
+        if self.low is not None and value < self.low:
+            return f"below the plausible {self.text()}" + (f"; {self.below}" if self.below else "")
+        if self.high is not None and value > self.high:
+            return f"above the plausible {self.text()}" + (f"; {self.above}" if self.above else "")
+        return ""
+
+    def text(self) -> str:
+        if self.low is not None and self.high is not None:
+            return f"range {self.low:g}-{self.high:g}"
+        return f"minimum {self.low:g}" if self.low is not None else f"maximum {self.high:g}"
 
 
 @dataclass(frozen=True)
@@ -71,6 +95,7 @@ class FieldSpec:
     minimum: float | None = None
     maximum: float | None = None
     help: str = ""
+    plausible: Plausible | None = None
 
     @property
     def image_derived(self) -> bool:
@@ -87,26 +112,45 @@ class FieldSpec:
         what = "a whole number" if self.kind == "integer" else "a number"
         return f"{what}{_unit_text(self.unit)}{_range_text(self)}, or unknown (empty)"
 
-    def parse(self, raw: Any) -> Any:
-        """The validated value of ``raw`` (``None`` for unknown); :class:`UserError` if invalid."""
+    def parse(self, raw: Any, decimal: DecimalMark | None = None) -> Any:
+        """The validated value of ``raw`` (``None`` for unknown); :class:`UserError` if invalid.
+
+        ``decimal``: the decimal mark of typed numbers when stated (``None``: an ambiguous
+        number such as ``1,200`` is refused, see :func:`cned_viewer.core.cells.parse_decimal`).
+        """
         if raw is None or isinstance(raw, float) and math.isnan(raw) and self.kind != "text":
             return None
         if isinstance(raw, str) and (raw.strip() == "" or raw.strip().lower() in UNKNOWN_WORDS):
             return None
-        parser = {"choice": _parse_choice, "flag": _parse_flag, "number": _parse_number,
-                  "integer": _parse_integer, "text": _parse_text}[self.kind]
+        if self.kind in ("number", "integer"):
+            return _parse_number(self, raw, decimal, self.kind == "integer")
+        parser = {"choice": _parse_choice, "flag": _parse_flag, "text": _parse_text}[self.kind]
         return parser(self, raw)
 
-    def display(self, value: Any) -> str:
-        """``value`` as a clinician reads it (choice labels, units)."""
+    def display(self, value: Any, cutoffs: tuple[float, ...] = ()) -> str:
+        """``value`` as a clinician reads it (choice labels, units; never rounded across ``cutoffs``)."""
         if value is None:
             return "unknown"
         for choice in self.choices:
             if choice.value == value and type(choice.value) is type(value):
                 return choice.label
         if isinstance(value, float):
-            value = f"{value:.6g}"
+            value = format_value(value, cutoffs)
         return f"{value} {self.unit}".rstrip() if self.unit and self.kind != "text" else str(value)
+
+    def plausibility(self, value: Any, origin: str = "typed") -> str:
+        """A warning when a known number lies outside its plausible range ("" otherwise).
+
+        ``origin`` ``"image"`` (measured) names the mask and spacing instead of a typing mistake.
+        """
+        if self.plausible is None or not isinstance(value, int | float) or isinstance(value, bool):
+            return ""
+        problem = self.plausible.check(float(value))
+        if not problem:
+            return ""
+        if origin == "image":
+            problem = problem.split("; ")[0] + "; check the mask and the image spacing"
+        return f"{self.label} {self.display(value)} is {problem} (accepted; check it)"
 
 
 def _choice_token(choice: Choice) -> str:
@@ -143,44 +187,34 @@ def _parse_choice(spec: FieldSpec, raw: Any) -> Any:
 
 
 def _parse_flag(spec: FieldSpec, raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int | float) and raw in (0, 1):
-        return bool(raw)
+    value = parse_yes_no(raw)
+    if value is not None:
+        return value
     if isinstance(raw, str):
-        key = _normalise(raw)
-        if key in _TRUE_WORDS:
-            return True
-        if key in _FALSE_WORDS:
-            return False
         return bool(_parse_choice(spec, raw))
     raise _invalid(spec, raw)
 
 
-def _parse_number(spec: FieldSpec, raw: Any) -> float:
+def _parse_number(spec: FieldSpec, raw: Any, decimal: DecimalMark | None, integer: bool) -> float | int:
     value: float | None = None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        value = float(raw)
+        value = float(raw) if math.isfinite(raw) else None
     elif isinstance(raw, str):
-        text = raw.strip()
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")  # decimal comma (European spreadsheets)
         try:
-            value = float(text)
-        except ValueError:
+            value = parse_decimal(raw, decimal)
+        except AmbiguousNumber as error:
+            raise UserError(f"{spec.label}: {error}") from None
+        except CellError:
             value = None
-    if value is None or not math.isfinite(value):
+    if value is None:
         raise _invalid(spec, raw)
     if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
         raise _invalid(spec, raw)
+    if integer:
+        if not value.is_integer():
+            raise _invalid(spec, raw)
+        return int(value)
     return value
-
-
-def _parse_integer(spec: FieldSpec, raw: Any) -> int:
-    value = _parse_number(spec, raw)
-    if not value.is_integer():
-        raise _invalid(spec, raw)
-    return int(value)
 
 
 def _parse_text(spec: FieldSpec, raw: Any) -> str:
@@ -199,9 +233,23 @@ _MUTATED = _yes_no("mutated", "wild-type", true_aliases=("mut", "mutant"),
 _PRESENT = _yes_no("present", "absent")
 _PT_STAGES = tuple(Choice(t, f"p{t}", (t.lower(),)) for t in ("Tis", "T1", "T2", "T3", "T4", "T4a", "T4b"))
 
+# Why each plausible range (clinical-spec sections 2-3; where no cohort gives a limit, it is said so).
+_ADULTS = "the score cohorts (Fong 1999, Nordlinger 1996, Li 2022) are adults; above 100 years is exceptional"
+_DFI = "an interval over 20 years (240 months) is exceptional; Fong and Nordlinger cut at 12 and 24 months"
+_CEA = ("Fong 1999 and Li 2022 cut at 200 ng/mL; a serum CEA over 10,000 ng/mL is exceptional (a limit set by this "
+        "app, not a cohort figure)")
+_CA19_9 = "Li 2022 cut at 200 U/mL; over 50,000 U/mL is exceptional (a limit set by this app, not a cohort figure)"
+_COUNT = "Li 2022 (C-NED): number of metastases 1-100 (median 8)"
+_DIAMETER = ("Fong, Nordlinger and m-CS cut at 5 cm, Li 2022 reports > 6 cm; a liver metastasis over 30 cm does not "
+             "fit in an adult liver")
+_TLVR = "Li 2022 (C-NED): median TLVR 0.13, cut-off 0.23; above 0.9 the liver would be almost all tumour"
+_TTV = "CAIRO5 (Zeeuw): median baseline TTV 48 mL (IQR 17-178); over 5000 mL exceeds a whole liver"
+_LIVER = "Li 2022 (C-NED): median total liver volume 1617 mL; an adult liver under 500 or over 6000 mL is exceptional"
+
 #: Every input, in form order within each group. Names carry their unit.
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("age_years", "Age", "patient", "number", "years", minimum=0, maximum=120),
+    FieldSpec("age_years", "Age", "patient", "number", "years", minimum=0, maximum=120,
+              plausible=Plausible(18, 100, below="months typed as years, or not an adult?", source=_ADULTS)),
     FieldSpec("sex", "Sex", "patient", "choice", choices=(Choice("female", "female", ("f",)), Choice("male", "male", ("m",)))),
     FieldSpec("ecog", "ECOG performance status", "patient", "integer", minimum=0, maximum=5),
     FieldSpec("primary_site", "Primary site", "pathology", "choice",
@@ -218,10 +266,14 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("synchronous", "Timing of liver metastases", "history", "flag",
               choices=_yes_no("synchronous", "metachronous")),
     FieldSpec("disease_free_interval_months", "Disease-free interval (primary to liver metastases)", "history",
-              "number", "months", minimum=0),
+              "number", "months", minimum=0,
+              plausible=Plausible(None, 240, above="days or weeks typed as months?", source=_DFI)),
     FieldSpec("extrahepatic_disease", "Extrahepatic disease", "history", "flag", choices=_PRESENT),
-    FieldSpec("cea_ng_ml", "CEA", "labs", "number", "ng/mL (= µg/L)", minimum=0, help="Preoperative / baseline serum CEA."),
-    FieldSpec("ca19_9_u_ml", "CA19-9", "labs", "number", "U/mL", minimum=0),
+    FieldSpec("cea_ng_ml", "CEA", "labs", "number", "ng/mL (= µg/L)", minimum=0, help="Preoperative / baseline serum CEA.",
+              plausible=Plausible(None, 10_000, above="pg/mL or ng/L typed as ng/mL, or a thousands separator misread?",
+                                  source=_CEA)),
+    FieldSpec("ca19_9_u_ml", "CA19-9", "labs", "number", "U/mL", minimum=0,
+              plausible=Plausible(None, 50_000, above="U/L typed as U/mL (1 U/mL = 1000 U/L)?", source=_CA19_9)),
     FieldSpec("kras_mutated", "KRAS", "molecular", "flag", choices=_MUTATED),
     FieldSpec("nras_mutated", "NRAS", "molecular", "flag", choices=_MUTATED),
     FieldSpec("ras_mutated", "RAS (KRAS or NRAS)", "molecular", "flag", choices=_MUTATED,
@@ -232,14 +284,23 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("msi_status", "MSI / MMR status", "molecular", "choice",
               choices=(Choice("msi_high", "MSI-H / dMMR", ("msi h", "dmmr", "msi")), Choice("mss", "MSS / pMMR", ("pmmr",)))),
     FieldSpec("planned_regimen", "Planned first-line regimen", "treatment", "text"),
-    FieldSpec("lesion_count", "Number of liver metastases", "imaging", "integer", minimum=0),
+    FieldSpec("lesion_count", "Number of liver metastases", "imaging", "integer", minimum=0,
+              plausible=Plausible(None, 100, above="slices or voxels counted instead of metastases?", source=_COUNT)),
     FieldSpec("largest_diameter_cm", "Largest metastasis diameter", "imaging", "number", "cm", minimum=0,
-              help="Measured: the largest axial in-plane (RECIST-style) diameter, unless the Feret diameter is chosen."),
+              help="Measured: the largest axial in-plane (RECIST-style) diameter, unless the Feret diameter is chosen.",
+              plausible=Plausible(None, 30, above="mm typed as cm?", source=_DIAMETER)),
     FieldSpec("tlvr", "TLVR", "imaging", "number", minimum=0, maximum=1,
-              help="Tumour-to-liver volume ratio: total tumour volume / total liver volume (organ including tumours)."),
-    FieldSpec("ttv_ml", "Total tumour volume (TTV), baseline", "imaging", "number", "mL", minimum=0),
-    FieldSpec("ttv_followup_ml", "Total tumour volume after induction therapy", "imaging", "number", "mL", minimum=0),
-    FieldSpec("total_liver_ml", "Total liver volume", "imaging", "number", "mL", minimum=0),
+              help="Tumour-to-liver volume ratio: total tumour volume / total liver volume (organ including tumours). "
+                   "A fraction: 23 % is 0.23.",
+              plausible=Plausible(None, 0.9, above="TTV / parenchyma, or a liver without parenchyma labelled?",
+                                  source=_TLVR)),
+    FieldSpec("ttv_ml", "Total tumour volume (TTV), baseline", "imaging", "number", "mL", minimum=0,
+              plausible=Plausible(None, 5000, above="mm³ typed as mL (1 mL = 1000 mm³)?", source=_TTV)),
+    FieldSpec("ttv_followup_ml", "Total tumour volume after induction therapy", "imaging", "number", "mL", minimum=0,
+              plausible=Plausible(None, 5000, above="mm³ typed as mL (1 mL = 1000 mm³)?", source=_TTV)),
+    FieldSpec("total_liver_ml", "Total liver volume", "imaging", "number", "mL", minimum=0,
+              plausible=Plausible(500, 6000, below="litres typed as mL (1 L = 1000 mL)?",
+                                  above="mm³ typed as mL (1 mL = 1000 mm³)?", source=_LIVER)),
     FieldSpec("bilobar", "Bilobar disease", "imaging", "flag", choices=_PRESENT),
 )
 
@@ -332,6 +393,12 @@ class ClinicalData:
         if self.kras_mutated is False and self.nras_mutated is False:
             return False
         return None
+
+    def warnings(self) -> list[str]:
+        """One line per typed value (clinical or override) outside its plausible range."""
+        values = [(spec, getattr(self, spec.name)) for spec in CLINICAL_FIELDS]
+        values += [(FIELDS_BY_NAME[name], o.value) for name, o in self.overrides.items()]
+        return [w for spec, value in values if (w := spec.plausibility(value))]
 
     def with_override(self, name: str, value: Any, note: str = "") -> ClinicalData:
         """A copy with ``value`` typed by hand for the image item ``name``."""

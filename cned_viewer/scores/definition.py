@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from cned_viewer.core.clinical import FIELDS_BY_NAME
 from cned_viewer.scores.criteria import Criterion, Values
-from cned_viewer.scores.evidence import ScoreEvidence
+from cned_viewer.scores.evidence import ScoreEvidence, cutoffs_for
 from cned_viewer.scores.results import InputValue, ItemResult, ScoreInputs, ScoreResult, format_number
 
 
@@ -86,8 +86,13 @@ class ScoreDefinition:
             total_range=self.total_range, group=self.group_of(total), items=items, missing=missing,
             known_points=known_points, possible_totals=possible, sensitivity_totals=sensitivity,
             borderline=borderline, unit=self.unit, values=self.derived(values) if self.derived else {},
-            notes=self.notes,
+            notes=self.notes, cutoffs=self.cutoffs,
         )
+
+    @property
+    def cutoffs(self) -> tuple[float, ...]:
+        """Totals where a group starts above the lowest one (a shown total never rounds across them)."""
+        return tuple(lowest for _, lowest in self.groups[1:])
 
     def _sensitivity(self, inputs: ScoreInputs, values: dict[str, Any], total: float | None,
                      items: tuple[ItemResult, ...]) -> tuple[tuple[float, float] | None, tuple[str, ...]]:
@@ -106,9 +111,11 @@ class ScoreDefinition:
             return None, messages
         groups = list(dict.fromkeys(self.group_of(t) for t in sorted(totals)))
         if len(groups) > 1:
-            ranges = ", ".join(f"{i.label} {format_number(i.low)}-{format_number(i.high)}" for i in ranged)
+            ranges = ", ".join(f"{i.label} {format_number(i.low, cutoffs_for(i.name))}-{format_number(i.high, cutoffs_for(i.name))}"
+                               for i in ranged)
             messages += (f"borderline: within the measurement ranges ({ranges}) the {self.name} group could be "
-                         f"{' to '.join(str(g) for g in groups)} (total {_short(low)} to {_short(high)})",)
+                         f"{' to '.join(str(g) for g in groups)} (total {format_number(low, self.cutoffs)} to "
+                         f"{format_number(high, self.cutoffs)})",)
         return (low, high), messages
 
     def describe(self) -> dict[str, Any]:
@@ -122,8 +129,3 @@ class ScoreDefinition:
             "items": [{"key": i.key, "label": i.label, "max_points": i.max_points, "description": i.description}
                       for i in self.items],
         }
-
-
-def _short(total: float) -> str:
-    return format_number(round(total, 2) if isinstance(total, float) else total)
-

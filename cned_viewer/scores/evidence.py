@@ -46,6 +46,28 @@ NORDLINGER_LESION_COUNT_AT_LEAST = 4
 NORDLINGER_DIAMETER_ABOVE_CM = 5.0
 NORDLINGER_GROUPS: tuple[tuple[str, float], ...] = (("low", 0), ("intermediate", 3), ("high", 5))
 
+#: Fong's interval at exactly its cut-off: the two sources disagree (shown in the panel and report).
+FONG_DFI_SOURCES_DIFFER = (f"at exactly {FONG_DFI_BELOW_MONTHS} months the sources differ: Fong 1999 counts an interval "
+                           f"< {FONG_DFI_BELOW_MONTHS} months (0 points here), Xue et al. 2025 write <= "
+                           f"{FONG_DFI_BELOW_MONTHS} months (1 point)")
+
+#: Every cut-off each input is compared with, by input name. Human displays never round a value onto
+#: or across one of these (:func:`cned_viewer.core.formatting.format_value`); a test checks that every
+#: score criterion's cut-off is listed here.
+INPUT_CUTOFFS: dict[str, tuple[float, ...]] = {
+    "tlvr": (CNED_TLVR_AT_LEAST,),
+    "lesion_count": (CNED_LESION_COUNT_ABOVE, FONG_LESION_COUNT_ABOVE, NORDLINGER_LESION_COUNT_AT_LEAST),
+    "cea_ng_ml": (FONG_CEA_ABOVE_NG_ML, GAME_CEA_AT_LEAST_NG_ML),
+    "largest_diameter_cm": (FONG_DIAMETER_ABOVE_CM, MCS_DIAMETER_ABOVE_CM, NORDLINGER_DIAMETER_ABOVE_CM),
+    "disease_free_interval_months": (FONG_DFI_BELOW_MONTHS, NORDLINGER_DFI_BELOW_MONTHS),
+    "age_years": (NORDLINGER_AGE_ABOVE_YEARS,),
+}
+
+
+def cutoffs_for(name: str) -> tuple[float, ...]:
+    """The cut-offs the input ``name`` is compared with (empty for none)."""
+    return INPUT_CUTOFFS.get(name, ())
+
 
 # --- What the sources reported ------------------------------------------------------------
 
@@ -190,7 +212,8 @@ CNED = ScoreEvidence(
                 _percent(44.2, note="95 of 215 patients")),
         Finding("conversion_overall_patients", "Patients converted to NED", _count(95, note="of 215")),
         Finding("hr_os_score_2_3", "HR for OS, C-NED 2-3 (independent risk)", _ratio(2.867)),
-        Finding("tlvr_youden", "TLVR cut-off by ROC on conversion: Youden optimum", _ratio(0.242)),
+        Finding("tlvr_youden", f"TLVR ROC on conversion: Youden index at the cut-off {CNED_TLVR_AT_LEAST}",
+                _ratio(0.242)),
         Finding("tlvr_auc", "TLVR ROC on conversion: AUC", _ratio(0.642)),
         Finding("median_lesion_count", "Median number of metastases",
                 Quantity(8, "", 1, 100, interval="range", decimals=0)),
@@ -220,10 +243,15 @@ FONG = ScoreEvidence(
     cohort="1001 patients",
     patients=1001,
     findings=(
-        Finding("hr_os_xue", "HR for OS (Xue et al., 2025)", _ratio(1.424)),
-        Finding("hr_rfs_xue", "HR for RFS (Xue et al., 2025)", _ratio(1.444)),
+        Finding("hr_os_xue", "HR for OS per point of the score (Xue et al., 2025; synchronous CRLM after resection)",
+                _ratio(1.424, 1.117, 1.815)),
+        Finding("hr_rfs_xue", "HR for RFS per point of the score (Xue et al., 2025; synchronous CRLM after resection)",
+                _ratio(1.444, 1.228, 1.698)),
     ),
-    notes=("Xue et al., 2025: the clinical risk score was an independent factor for OS and RFS.",),
+    notes=("Xue et al., 2025 (synchronous CRLM after resection): the clinical risk score was an independent "
+           "factor for OS and RFS; the hazard ratios are per point of the score.",
+           f"Disease-free interval: Fong 1999 < {FONG_DFI_BELOW_MONTHS} months (used here); Xue et al. 2025 write "
+           f"<= {FONG_DFI_BELOW_MONTHS} months."),
 )
 
 TBS = ScoreEvidence(

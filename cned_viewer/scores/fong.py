@@ -11,6 +11,7 @@ from cned_viewer.scores.evidence import (
     FONG,
     FONG_CEA_ABOVE_NG_ML,
     FONG_DFI_BELOW_MONTHS,
+    FONG_DFI_SOURCES_DIFFER,
     FONG_DIAMETER_ABOVE_CM,
     FONG_GROUPS,
     FONG_LESION_COUNT_ABOVE,
@@ -23,7 +24,7 @@ SCORE = register(ScoreDefinition(
     evidence=FONG,
     items=(
         flag("node_positive", "Node-positive primary", "node_positive"),
-        interval_below("disease_free_interval", FONG_DFI_BELOW_MONTHS),
+        interval_below("disease_free_interval", FONG_DFI_BELOW_MONTHS, at_cutoff=FONG_DFI_SOURCES_DIFFER),
         more_than("lesion_count", f"More than {FONG_LESION_COUNT_ABOVE} liver tumour", "lesion_count",
                   FONG_LESION_COUNT_ABOVE, description=LESION_COUNT_SOURCE),
         more_than("cea", f"CEA > {FONG_CEA_ABOVE_NG_ML} ng/mL", "cea_ng_ml", FONG_CEA_ABOVE_NG_ML,

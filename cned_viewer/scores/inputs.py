@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cned_viewer.core.clinical import CLINICAL_FIELDS, IMAGE_FIELDS, ClinicalData, FieldSpec, Override
+from cned_viewer.core.clinical import CLINICAL_FIELDS, FIELDS_BY_NAME, IMAGE_FIELDS, ClinicalData, FieldSpec, Override
 from cned_viewer.errors import UserError
 from cned_viewer.scores.results import InputValue, format_number
 
@@ -57,6 +57,11 @@ def build_inputs(
     measured = measured_items(measurements, followup, diameter=diameter)
     for spec in IMAGE_FIELDS:
         inputs[spec.name] = combine(spec.name, measured.get(spec.name), clinical.overrides.get(spec.name))
+    count, largest = inputs["lesion_count"], inputs["largest_diameter_cm"]
+    if largest.origin == "image" and largest.value == 0 and count.value != 0:
+        # 0.0 cm only stands for "no lesions": with a count that is not 0 (overridden) it is unknown
+        inputs["largest_diameter_cm"] = InputValue("largest_diameter_cm", note="no lesion measured on the image but "
+                                                   f"the lesion count is {count.display()}; type the largest diameter")
     return inputs
 
 
@@ -162,13 +167,34 @@ def largest_diameter(measurements: Mapping[str, Any], source: DiameterSource = "
             return Measured(None, note=f"{words} missing for lesion {number}")
         diameters_mm.append(value)
     if not diameters_mm:
-        if measurements.get("lesion_count") not in (0, None):
+        count = measurements.get("lesion_count")
+        if count is None:
+            return Measured(None, note="lesion count unknown, so the largest diameter is unknown too")
+        if count != 0:
             return Measured(None, note="lesion_count is not 0 but no lesion diameters were given")
         return Measured(0.0, note="no lesions measured")
     return Measured(max(diameters_mm) / 10.0, note=f"{words} over {len(diameters_mm)} lesion(s), in cm")
 
 
 def typed_inputs(values: Mapping[str, Any]) -> dict[str, InputValue]:
-    """Inputs from plain values, all ``typed`` (``None`` = missing): what-if previews, tests, plugins."""
-    return {name: InputValue(name) if value is None else InputValue(name, value, "typed", typed_value=value)
-            for name, value in values.items()}
+    """Inputs from plain values, all ``typed`` (``None`` = missing): what-if previews, tests, plugins.
+
+    Values of known fields are parsed as the form parses them (``synchronous: 1`` is yes).
+    """
+    out = {}
+    for name, raw in values.items():
+        spec = FIELDS_BY_NAME.get(name)
+        value = spec.parse(raw) if spec is not None else raw
+        out[name] = InputValue(name) if value is None else InputValue(name, value, "typed", typed_value=value)
+    return out
+
+
+def input_warnings(inputs: Mapping[str, InputValue]) -> list[str]:
+    """One line per known input outside its plausible range (typed, overridden or measured)."""
+    out = []
+    for name, item in inputs.items():
+        spec = FIELDS_BY_NAME.get(name)
+        warning = "" if spec is None or item.value is None else spec.plausibility(item.value, item.origin)
+        if warning:
+            out.append(warning)
+    return out

@@ -13,16 +13,21 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cned_viewer.core.clinical import FIELDS_BY_NAME as _FIELD_SPECS
+from cned_viewer.core.formatting import format_value
+from cned_viewer.scores.evidence import cutoffs_for
 
 Origin = Literal["image", "typed", "override", "missing"]
 ORIGINS: tuple[Origin, ...] = ("image", "typed", "override", "missing")
 
 
-def format_number(value: Any) -> str:
-    """A number without float noise, keeping enough digits to see a boundary (0.2299 vs 0.23)."""
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
+def format_number(value: Any, cutoffs: tuple[float, ...] = ()) -> str:
+    """A number for people: 3 significant digits, more only where fewer would land on or cross a cut-off."""
+    return format_value(value, cutoffs)
+
+
+def short_name(label: str) -> str:
+    """A field label inside a sentence: ``Differentiation of the primary`` -> ``differentiation of the primary``."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,8 @@ class InputValue:
         """``value`` (default: the value used) with its unit or choice label."""
         value = self.value if value is ... else value
         spec = _FIELD_SPECS.get(self.name)
-        return spec.display(value) if spec else ("unknown" if value is None else format_number(value))
+        cutoffs = cutoffs_for(self.name)
+        return spec.display(value, cutoffs) if spec else ("unknown" if value is None else format_number(value, cutoffs))
 
     def text(self) -> str:
         """E.g. ``9 (override; image 8)``, ``0.25 (image, range 0.21-0.27)``, ``unknown``."""
@@ -65,7 +71,8 @@ class InputValue:
             return "unknown"
         if self.origin == "override":
             return f"{self.display()} (override; image {self.display(self.image_value)})"
-        extra = f", range {format_number(self.low)}-{format_number(self.high)}" if self.has_range else ""
+        cutoffs = cutoffs_for(self.name)
+        extra = f", range {format_number(self.low, cutoffs)}-{format_number(self.high, cutoffs)}" if self.has_range else ""
         return f"{self.display()} ({self.origin}{extra})"
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,7 +90,8 @@ class ItemResult:
 
     ``points`` is ``None`` when the item cannot be decided (``missing`` names the unknown
     inputs) or when the item only shows an input of a value score (``max_points == 0``).
-    ``borderline`` says how the item would change within the measurement sensitivity range.
+    ``borderline`` says how the item would change within the measurement sensitivity range;
+    ``caveat`` says where the sources disagree about the value given (e.g. Fong's interval at 12 months).
     """
 
     key: str
@@ -95,6 +103,7 @@ class ItemResult:
     missing: tuple[str, ...] = ()
     borderline: str = ""
     required: bool = True
+    caveat: str = ""
 
     @property
     def origin(self) -> Origin:
@@ -107,7 +116,7 @@ class ItemResult:
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "label": self.label, "description": self.description, "points": self.points,
                 "max_points": self.max_points, "origin": self.origin, "missing": list(self.missing),
-                "borderline": self.borderline, "required": self.required,
+                "borderline": self.borderline, "required": self.required, "caveat": self.caveat,
                 "inputs": [i.to_dict() for i in self.inputs]}
 
 
@@ -119,7 +128,8 @@ class ScoreResult:
     and ``group`` its risk group; both are ``None`` while ``missing`` is not empty.
     ``sensitivity_totals`` is the (lowest, highest) total within the measurement ranges of
     image inputs, set only when it differs from ``total``. ``values`` holds derived numbers
-    (e.g. the TTV change).
+    (e.g. the TTV change). ``cutoffs`` are the totals where a group starts (a shown total is
+    never rounded onto or across one).
     """
 
     score_id: str
@@ -138,6 +148,7 @@ class ScoreResult:
     unit: str = ""
     values: Mapping[str, float | None] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    cutoffs: tuple[float, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -150,17 +161,41 @@ class ScoreResult:
     def missing_labels(self) -> tuple[str, ...]:
         return tuple(_FIELD_SPECS[n].label if n in _FIELD_SPECS else n for n in self.missing)
 
+    @property
+    def caveats(self) -> tuple[str, ...]:
+        """Where the sources disagree about an input as given (one line per item concerned)."""
+        return tuple(f"{item.label}: {item.caveat}" for item in self.items if item.caveat)
+
+    def missing_text(self) -> str:
+        """``differentiation of the primary missing`` (plain words; empty when complete)."""
+        return " and ".join(short_name(label) for label in self.missing_labels()) + " missing" if self.missing else ""
+
+    def range_text(self) -> str:
+        """The totals still possible in plain words: ``1-2 of 3``, ``2 of 3``, or ``unknown``."""
+        if self.possible_totals is None:
+            return "unknown"
+        low, high = self.possible_totals
+        span = str(low) if low == high else f"{low}-{high}"
+        return f"{span} of {format_number(self.total_range[1])}"
+
+    def total_shown(self) -> str:
+        """The total alone, for people (cut-off aware); empty when incomplete."""
+        return "" if self.total is None else format_number(self.total, self.cutoffs)
+
     def total_text(self) -> str:
-        """``2 / 3``, ``4.47``, or ``incomplete (known items 1; 1-2 possible)``."""
+        """``2 / 3``, ``4.47``, or ``incomplete: 1-2 of 3 — differentiation of the primary missing``."""
         if self.total is None:
-            if self.possible_totals is None:
-                return "incomplete"
-            low, high = self.possible_totals
-            return f"incomplete (known items {self.known_points}; {low}-{high} possible)"
-        shown = format_number(round(self.total, 2) if isinstance(self.total, float) else self.total)
+            return f"incomplete: {self.range_text()} — {self.missing_text()}" if self.missing else "incomplete"
         if self.kind == "points":
-            return f"{shown} / {format_number(self.total_range[1])}"
-        return f"{shown} {self.unit}".rstrip()
+            return f"{self.total_shown()} / {format_number(self.total_range[1])}"
+        return f"{self.total_shown()} {self.unit}".rstrip()
+
+    def headline(self) -> str:
+        """The result in plain words: ``C-NED 1-2 of 3 — differentiation missing``, ``C-NED 2 / 3 (group 2)``."""
+        if self.total is None:
+            return f"{self.name} {self.range_text()} — {self.missing_text()}" if self.missing else f"{self.name} incomplete"
+        group = f" (group {self.group})" if self.group is not None else ""
+        return f"{self.name} {self.total_text()}{group}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.score_id, "name": self.name, "citation": self.citation, "kind": self.kind,
@@ -169,4 +204,5 @@ class ScoreResult:
                 "possible_totals": None if self.possible_totals is None else list(self.possible_totals),
                 "sensitivity_totals": None if self.sensitivity_totals is None else list(self.sensitivity_totals),
                 "borderline": list(self.borderline), "values": dict(self.values), "notes": list(self.notes),
+                "caveats": list(self.caveats),
                 "items": [i.to_dict() for i in self.items]}

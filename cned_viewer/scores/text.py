@@ -17,6 +17,7 @@ def format_result(result: ScoreResult) -> str:
     lines += [f"  {_item_line(item)}" for item in result.items]
     lines += [f"  {_value_label(key)}: {_value_text(value)}" for key, value in result.values.items()]
     lines += [f"  ! {message}" for message in result.borderline]
+    lines += [f"  ! {caveat}" for caveat in result.caveats]
     lines += [f"  note: {note}" for note in result.notes]
     evidence = evidence_for(result.score_id)
     group_evidence = evidence.group(result.group) if evidence else None
@@ -43,7 +44,7 @@ def _value_label(key: str) -> str:
 
 
 def _value_text(value: float | None) -> str:
-    return "not computable" if value is None else format_number(round(value, 2))
+    return "not computable" if value is None else format_number(value)
 
 
 def format_results(results: Iterable[ScoreResult]) -> str:

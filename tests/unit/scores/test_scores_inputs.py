@@ -57,7 +57,8 @@ def test_largest_diameter_is_axial_by_default_in_cm():
 
 
 def test_largest_diameter_edge_cases():
-    assert largest_diameter({"lesions": []}).value == 0.0
+    assert largest_diameter({"lesions": []}).value is None  # unknown lesion count: unknown, never a measured 0.0
+    assert largest_diameter({"lesion_count": 0, "lesions": []}).value == 0.0
     assert largest_diameter({}).value is None
     assert largest_diameter({"lesions": [{"axial_diameter_mm": 20}, {"volume_ml": 1}]}).value is None
     assert largest_diameter({"lesions": [{"axial_diameter_mm": 20}, {"axial_diameter_mm": 90, "tiny": True}]}).value == 2.0
