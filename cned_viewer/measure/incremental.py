@@ -42,6 +42,7 @@ from cned_viewer.measure.burden import (
     scan_labels,
 )
 from cned_viewer.measure.engine import _label_map
+from cned_viewer.measure.lesion_numbering import LesionNumbering
 from cned_viewer.measure.lesions import LesionEngine
 from cned_viewer.measure.options import MeasureOptions
 from cned_viewer.measure.results import Burden, Measurements
@@ -56,7 +57,7 @@ class IncrementalMeasurer:
     :meth:`apply_edit` with what it recorded for undo.
     """
 
-    def __init__(self, case: Case | LabelMap, options: MeasureOptions | None = None) -> None:
+    def __init__(self, case: Case | LabelMap, options: MeasureOptions | None = None, numbering: LesionNumbering | None = None) -> None:
         self.options = options or MeasureOptions()
         self._label_map, segment_map = _label_map(case)
         self._segments = None if segment_map is None else segment_map.array
@@ -76,7 +77,8 @@ class IncrementalMeasurer:
         start = time.perf_counter()
         self._engine.build(self._scan, self._timings)
         self._timings["lesions_total"] = (time.perf_counter() - start) * 1e3
-        self._lesion_set = self._engine.result(self._burden.total_liver_ml)
+        self.numbering = LesionNumbering.carried(numbering, self._labels.shape)  # lesion numbers stay across edits
+        self._lesion_set = self.numbering.number(self._engine.result(self._burden.total_liver_ml), self._engine.tumour.components)
 
     # -- edits -------------------------------------------------------------------------------
     def apply_edit(
@@ -169,7 +171,7 @@ class IncrementalMeasurer:
                 self._segments_dirty = False
                 self._engine.set_segments(self._segments)
             self._engine.update(self._scan, self._tumour_dirty, self._parenchyma_dirty, self._vessel_dirty, timings)
-            self._lesion_set = self._engine.result(self._burden.total_liver_ml)
+            self._lesion_set = self.numbering.number(self._engine.result(self._burden.total_liver_ml), self._engine.tumour.components)
             timings["lesions_total"] = (time.perf_counter() - start) * 1e3
             self._timings = timings
             self.lesions_stale = False

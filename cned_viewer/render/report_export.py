@@ -14,7 +14,8 @@ from pathlib import Path
 
 from cned_viewer.core.case import Case
 from cned_viewer.core.clinical import ClinicalData
-from cned_viewer.measure import MeasureOptions, measure
+from cned_viewer.measure import IncrementalMeasurer, MeasureOptions, Measurements, measure
+from cned_viewer.measure.lesion_numbering import LesionNumbering
 from cned_viewer.measure.results import Lesion
 from cned_viewer.plugins import PluginManager
 from cned_viewer.render.case_pictures import axial_picture, model_pictures
@@ -38,6 +39,13 @@ def report_images(case: Case, lesions: Sequence[Lesion], connectivity: int = 26)
     return images
 
 
+def report_measurements(case: Case, options: MeasureOptions, numbering: LesionNumbering | None = None) -> Measurements:
+    """The full measurement of ``case``; with the viewer's ``numbering`` its lesions carry the numbers the viewer shows."""
+    if numbering is None:
+        return measure(case, options)
+    return IncrementalMeasurer(case, options, numbering.snapshot()).measurements()
+
+
 def write_case_report(
     case: Case,
     output: str | os.PathLike,
@@ -46,12 +54,14 @@ def write_case_report(
     clinical: ClinicalData | None = None,
     plugins: PluginManager | None = None,
     options: MeasureOptions | None = None,
+    numbering: LesionNumbering | None = None,
 ) -> Path:
     """Write the PDF report of ``case`` (its labels now, ``clinical`` or the case's, its edit log,
-    the report sections of ``plugins``' enabled plugins), lesions defined by ``options``; the path."""
+    the report sections of ``plugins``' enabled plugins), lesions defined by ``options`` and numbered
+    as by ``numbering`` (the viewer's ``IncrementalMeasurer.numbering``); the path."""
     clinical = case.clinical if clinical is None else clinical
     options = options or MeasureOptions()
-    result = measure(case, options)
+    result = report_measurements(case, options, numbering)
     measurements = result.to_json()
     scores = evaluate_all(build_inputs(clinical, measurements))
     images = report_images(case, result.lesions, options.connectivity)

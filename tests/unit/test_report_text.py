@@ -57,3 +57,23 @@ def test_pdf_creation_and_modification_dates_are_real(report_data, tmp_path):
     info = PdfReader(write_report_pdf(report_data, tmp_path / "now.pdf")).metadata
     after = dt.datetime.now().astimezone()
     assert before <= info.creation_date.astimezone() <= after  # not reportlab's invariant 2000-01-01
+
+
+def test_report_lesions_carry_the_viewers_numbers(demo_case):
+    from cned_viewer.core.labels import LIVER_PARENCHYMA
+    from cned_viewer.measure import IncrementalMeasurer, MeasureOptions
+    from cned_viewer.mesh.lesion_ids import lesion_id_map
+    from cned_viewer.render.report_export import report_measurements
+
+    case = replace(demo_case, labels=replace(demo_case.labels, array=demo_case.labels.array.copy()))
+    options = MeasureOptions()
+    measurer = IncrementalMeasurer(case, options)
+    count = measurer.measurements().lesion_count
+    id_map = lesion_id_map(case.labels.array, measurer.measurements().lesions)
+    old = case.labels.array[id_map.box].copy()
+    case.labels.array[id_map.box][id_map.ids == 1] = LIVER_PARENCHYMA  # lesion 1 (the largest) deleted
+    measurer.apply_edit(id_map.box, old)
+    shown = [lesion.id for lesion in measurer.refresh().lesions]
+    assert sorted(shown) == list(range(2, count + 1))
+    assert [lesion.id for lesion in report_measurements(case, options, measurer.numbering).lesions] == shown
+    assert sorted(lesion.id for lesion in report_measurements(case, options).lesions) == list(range(1, count))
