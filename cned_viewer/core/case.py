@@ -36,3 +36,12 @@ class Case:
             mask = getattr(self, name)
             if mask is not None and not mask.geometry.matches(self.image.geometry):
                 raise ValueError(f"{name} must lie on the image grid; resample it first (cned_viewer.io.masks)")
+
+
+def case_title(metadata: dict[str, Any]) -> str:
+    """Whose case and which series, for the user: ``Doe^John (ID 123), CT abdomen`` ("" if unknown)."""
+    patient = str(metadata.get("PatientName") or "").strip()
+    patient_id = str(metadata.get("PatientID") or "").strip()
+    who = f"{patient} (ID {patient_id})" if patient and patient_id else patient or (f"patient ID {patient_id}" if patient_id else "")
+    series = str(metadata.get("SeriesDescription") or "").strip()
+    return ", ".join(part for part in (who, f"series {series}" if series else "") if part)

@@ -125,5 +125,6 @@ class LabelMap:
         return {lab.key: float(counts[lab.value]) * self.geometry.voxel_volume_ml for lab in self.table.labels}
 
     def checksum(self) -> str:
-        """SHA-256 of the label bytes and grid, to identify the exact mask in reports."""
-        return hashlib.sha256((repr(self.geometry) + array_digest(self.array)).encode()).hexdigest()
+        """The mask's SHA-256 (:func:`array_digest`): the same value in the report, the case bundle and
+        the recovery save, unchanged by a save and reopen (the grid's float noise does not enter it)."""
+        return array_digest(self.array)

@@ -7,6 +7,7 @@ Layout (see docs/case-bundle.md)::
       labels.nii.gz      the label map on the image grid (app label values)
       segments.nii.gz    optional Couinaud map
       clinical.json      ClinicalData.to_dict() (overrides included)
+      edits.json         the edit log: every manual edit and plugin step since the labels were loaded
       image.nii.gz       only when the image was copied into the bundle
 
 Every file is written atomically (:mod:`cned_viewer.io.atomic`) and the manifest last, so an
@@ -28,6 +29,8 @@ from cned_viewer import __version__
 from cned_viewer.core.case import Case
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.core.labels import array_digest as labels_digest
+from cned_viewer.core.provenance import Provenance
+from cned_viewer.editing.log import EditLog
 from cned_viewer.errors import UserError
 from cned_viewer.io.atomic import atomic_write_text
 from cned_viewer.io.images import load_image
@@ -41,6 +44,7 @@ MANIFEST = "manifest.json"
 LABELS_FILE = "labels.nii.gz"
 SEGMENTS_FILE = "segments.nii.gz"
 CLINICAL_FILE = "clinical.json"
+EDITS_FILE = "edits.json"
 IMAGE_FILE = "image.nii.gz"
 
 ImageMode = Literal["reference", "copy"]
@@ -82,7 +86,7 @@ def save_bundle(
     source = case.metadata.get("source")
     if image_mode == "reference" and not (source and Path(source).exists()):
         image_mode = "copy"
-    files: dict[str, str] = {"clinical": CLINICAL_FILE}
+    files: dict[str, str] = {"clinical": CLINICAL_FILE, "edits": EDITS_FILE}
     if case.labels is not None:
         save_labels(case.labels, folder / LABELS_FILE)
         files["labels"] = LABELS_FILE
@@ -97,6 +101,7 @@ def save_bundle(
     image_entry["geometry"] = case.image.geometry.to_json()
     clinical = case.clinical
     atomic_write_text(folder / CLINICAL_FILE, clinical.to_json())
+    atomic_write_text(folder / EDITS_FILE, json.dumps(EditLog(list(case.provenance)).to_json(), indent=1, ensure_ascii=False))
     manifest = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -149,11 +154,19 @@ def load_bundle(path: str | os.PathLike) -> Bundle:
         segments = load_segments(folder / files["segments"], geometry)
     clinical_path = folder / files.get("clinical", CLINICAL_FILE)
     clinical = ClinicalData.from_json(clinical_path.read_text(encoding="utf-8")) if clinical_path.is_file() else ClinicalData()
+    provenance = _read_edit_log(folder / files["edits"]) if "edits" in files else []
     metadata = {**manifest.get("metadata", {}), **loaded.metadata, "source": str(loaded.source), "bundle": str(folder)}
     found = list(manifest.get("warnings") or []) + loaded.warnings + ([] if labels is None else labels.notices)
     warnings = list(dict.fromkeys(found))  # what was noticed when the case was opened, once each
     saved_digest = manifest.get("labels_sha256")
     if labels is not None and saved_digest and saved_digest != labels_digest(labels.array):
         warnings.append("the bundle's labels differ from those it recorded when saved (edited outside CNED Viewer?)")
-    case = Case(loaded.volume, labels, segments, clinical, metadata, warnings)
+    case = Case(loaded.volume, labels, segments, clinical, metadata, warnings, provenance)
     return Bundle(case, dict(manifest.get("view_state") or {}), manifest)
+
+
+def _read_edit_log(path: Path) -> list[Provenance]:
+    try:
+        return EditLog.from_json(json.loads(path.read_text(encoding="utf-8"))).entries
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise UserError(f"the bundle's edit log {path} is damaged ({error}); restore the bundle from a backup") from None

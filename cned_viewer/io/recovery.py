@@ -56,16 +56,28 @@ def recovery_root() -> Path:
 
 @dataclass(frozen=True)
 class RecoverySource:
-    """What is being edited: the image and label files (as the user opened them) and the labels' checksum then."""
+    """What is being edited: where the case came from, the labels' checksum then, and whose case it is.
+
+    ``image`` is the image file or DICOM folder ("" for the demo case), ``series`` its series
+    UID, ``bundle`` the case bundle it was opened from ("" if none); ``title`` names the case
+    for the user (patient and series).
+    """
 
     image: str
     labels: str
     original_checksum: str
+    series: str = ""
+    bundle: str = ""
+    title: str = ""
 
     @classmethod
-    def of(cls, labels: LabelMap, image: str | os.PathLike = "") -> RecoverySource:
+    def of(cls, labels: LabelMap, image: str | os.PathLike = "", series: str = "", bundle: str = "", title: str = "") -> RecoverySource:
         """From the label map as loaded (before any edit): its source file and checksum."""
-        return cls(str(image), labels.source, labels.checksum())
+        return cls(str(image), labels.source, labels.checksum(), series or "", bundle or "", title or "")
+
+    def to_json(self) -> dict[str, str]:
+        return {"image": self.image, "labels": self.labels, "original_checksum": self.original_checksum,
+                "series": self.series, "bundle": self.bundle, "title": self.title}
 
 
 @dataclass(frozen=True)
@@ -105,10 +117,15 @@ class Autosaver:
         interval_s: float = DEFAULT_INTERVAL_S,
         root: str | os.PathLike | None = None,
         clock: Callable[[], float] = time.monotonic,
+        clinical: Callable[[], dict[str, Any]] | None = None,
+        folder: str | os.PathLike | None = None,
     ) -> None:
+        """``clinical`` returns the clinical inputs to save beside the labels; ``folder`` continues
+        a recovered save (it is kept until this session saves or discards)."""
         self.session, self.source, self.interval_s, self.clock = session, source, float(interval_s), clock
+        self.clinical = clinical
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        self.folder = Path(root or recovery_root()) / f"{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.folder = Path(folder) if folder else Path(root or recovery_root()) / f"{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.created = _now_iso()
         self._generation = 0
         self._saved_revision = session.revision
@@ -118,6 +135,10 @@ class Autosaver:
     def pending(self) -> bool:
         """Edits not yet in the recovery file."""
         return self.session.revision != self._saved_revision
+
+    def mark_pending(self) -> None:
+        """Something outside the labels changed (the clinical inputs): save at the next due tick."""
+        self._saved_revision = -1
 
     def due(self, now: float | None = None) -> bool:
         """True when there are pending edits and the last save is at least ``interval_s`` old."""
@@ -133,7 +154,8 @@ class Autosaver:
             "format": FORMAT_NAME, "version": FORMAT_VERSION,
             "pid": os.getpid(), "host": socket.gethostname(),
             "created": self.created, "updated": _now_iso(), "generation": n,
-            "source": {"image": self.source.image, "labels": self.source.labels, "original_checksum": self.source.original_checksum},
+            "source": self.source.to_json(),
+            "clinical": self.clinical() if self.clinical is not None else None,
             "labels_file": f"labels-{n}.npz", "log_file": f"log-{n}.json",
             "labels_sha256": array_digest(labels.array),
             "geometry": _geometry_json(labels.geometry), "table": _table_json(labels.table),
@@ -155,7 +177,7 @@ class Autosaver:
 
     def write_failed(self) -> None:
         """A snapshot's write failed (e.g. in a worker): keep the edits pending so the next tick retries."""
-        self._saved_revision = -1
+        self.mark_pending()
 
     def tick(self, now: float | None = None) -> bool:
         """For a timer: save when :meth:`due`; True if it saved."""
@@ -180,7 +202,7 @@ class RecoveryInfo:
     @property
     def source(self) -> RecoverySource:
         s = self.manifest["source"]
-        return RecoverySource(s["image"], s["labels"], s["original_checksum"])
+        return RecoverySource(s["image"], s["labels"], s["original_checksum"], s.get("series") or "", s.get("bundle") or "", s.get("title") or "")
 
     @property
     def updated(self) -> str:
@@ -191,8 +213,11 @@ class RecoveryInfo:
         return int(self.manifest["edits"])
 
     def describe(self) -> str:
-        name = Path(self.source.image).name or Path(self.source.labels).name or "unnamed case"
-        return f"{name}: {self.edits} edit(s), last saved {self.updated}"
+        """``Patient ..., series ... (file): N edit(s), last saved 2026-11-30 14:05 (local time)``."""
+        source = self.source
+        where = Path(source.bundle or source.image).name or ("the demo case" if not source.labels else Path(source.labels).name)
+        title = f"{source.title} ({where})" if source.title else where
+        return f"{title}: {self.edits} edit(s), last saved {local_time(self.updated)} (local time)"
 
 
 @dataclass(frozen=True)
@@ -202,6 +227,7 @@ class Recovered:
     labels: LabelMap
     log: EditLog
     info: RecoveryInfo
+    clinical: dict[str, Any] | None = None
 
 
 def find_recoverable(root: str | os.PathLike | None = None, include_running: bool = False) -> list[RecoveryInfo]:
@@ -222,6 +248,12 @@ def find_recoverable(root: str | os.PathLike | None = None, include_running: boo
     return sorted(found, key=lambda info: info.updated, reverse=True)
 
 
+def recovery_info(folder: str | os.PathLike) -> RecoveryInfo | None:
+    """The save in ``folder`` (None when it is gone or unreadable)."""
+    manifest = _read_manifest(Path(folder) / MANIFEST)
+    return None if manifest is None else RecoveryInfo(Path(folder), manifest)
+
+
 def recover(info: RecoveryInfo) -> Recovered:
     """The saved labels (checked against their checksum) and edit log."""
     manifest = info.manifest
@@ -237,7 +269,8 @@ def recover(info: RecoveryInfo) -> Recovered:
     geometry = Geometry(tuple(g["size_xyz"]), tuple(g["spacing_xyz_mm"]), tuple(g["origin_xyz_mm"]), tuple(g["direction"]))
     table = LabelTable(tuple(Label(e["value"], e["key"], e["name"], tuple(e["colour_rgb"])) for e in manifest["table"]))
     labels = LabelMap(array, geometry, table, source=info.source.labels, notices=[f"recovered unsaved edits from {info.updated}"])
-    return Recovered(labels, log, info)
+    clinical = manifest.get("clinical")
+    return Recovered(labels, log, info, clinical if isinstance(clinical, dict) else None)
 
 
 def discard(info: RecoveryInfo) -> None:
@@ -277,6 +310,14 @@ def _geometry_json(geometry: Geometry) -> dict[str, Any]:
 
 def _table_json(table: LabelTable) -> list[dict[str, Any]]:
     return [{"value": lab.value, "key": lab.key, "name": lab.name, "colour_rgb": list(lab.colour_rgb)} for lab in table.labels]
+
+
+def local_time(iso: str) -> str:
+    """An ISO time stamp (UTC) as the user's local ``YYYY-MM-DD HH:MM``; unreadable text as it is."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(iso)
 
 
 def _now_iso() -> str:

@@ -18,10 +18,10 @@ def run_app(demo: bool = False, image: str | None = None, labels: str | None = N
     collector = MainThreadCollector(app)  # noqa: F841 - lives as long as the application
     window = MainWindow()
     window.show()
-    if image:
+    if window.offer_recovery(prefer=image):  # unsaved edits a crashed session left, whatever opened the app
+        pass
+    elif image:
         window.open_path(image, labels, label_map, series, segments)
-    else:
-        window.offer_recovery()  # unsaved edits a crashed session left
-        if demo:
-            window.open_demo()
+    elif demo:
+        window.open_demo()
     return app.exec()

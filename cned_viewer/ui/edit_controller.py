@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from cned_viewer.core.case import Case
+from cned_viewer.core.case import Case, case_title
 from cned_viewer.core.provenance import EditRecord
 from cned_viewer.editing.log import EditLog
 from cned_viewer.editing.session import EditSession
 from cned_viewer.editing.tool_settings import ToolSettings
-from cned_viewer.io.recovery import Autosaver, RecoverySource
+from cned_viewer.io.recovery import Autosaver, RecoverySource, recovery_info
 from cned_viewer.measure.incremental import IncrementalMeasurer
 from cned_viewer.ui.workers import BackgroundRunner
 
@@ -45,6 +45,8 @@ class EditController(QObject):
         self.measurer: IncrementalMeasurer | None = None
         self.autosaver: Autosaver | None = None
         self.settings = ToolSettings()
+        self.clinical_dirty = False
+        self.recovery_folder: str | None = None
         self._queued: list[EditRecord] = []
         self._refreshing = False
         self._refresh_revision = -1
@@ -63,30 +65,42 @@ class EditController(QObject):
         self.autosave_timer.start()
 
     # -- the case ----------------------------------------------------------------------------
-    def start(self, case: Case) -> None:
-        """A case was shown: a new session (its log IS ``case.provenance``) and autosaver."""
+    def start(self, case: Case, recovery_folder: str | None = None) -> None:
+        """A case was shown: a new session (its log IS ``case.provenance``) and autosaver.
+
+        ``recovery_folder``: the case holds edits recovered from that save, which this session continues."""
         self.stop()
+        self.recovery_folder = recovery_folder
         if case.labels is None:
             return
         session = EditSession(case.labels, case.image, case.segments)
         session.log = EditLog(case.provenance)  # one list: the report lists the edits
-        if case.metadata.get("recovered"):
+        if recovery_folder:
             session.saved_revision = -1  # recovered edits are not saved anywhere yet
+            self.clinical_dirty = True
         self.session = session
         session.changed.connect(self._on_changed)
 
     @staticmethod
-    def recovery_source(case: Case) -> RecoverySource:
-        """What a recovery save refers to (the labels' checksum: call it in a worker, before any edit)."""
-        source = case.metadata.get("source") or ""
+    def recovery_source(case: Case, recovery_folder: str | None = None) -> RecoverySource:
+        """What a recovery save refers to (the labels' checksum: call it in a worker, before any edit).
+
+        A recovered case keeps the source of the save it came from."""
+        recovered = recovery_info(recovery_folder) if recovery_folder else None
+        if recovered is not None:
+            return recovered.source
+        metadata = case.metadata
+        source = metadata.get("source") or ""
         image = source if source and Path(source).exists() else ""  # "" = the demo case
-        return RecoverySource.of(case.labels, image)
+        return RecoverySource.of(case.labels, image, str(metadata.get("SeriesInstanceUID") or ""),
+                                 str(metadata.get("bundle") or ""), case_title(metadata))
 
     def stop(self) -> None:
         """Forget the session (the user chose to discard, or another case comes)."""
         if self.autosaver is not None:
             self.autosaver.discard()
         self.session = self.measurer = self.autosaver = None
+        self.clinical_dirty = False
         self._queued.clear()
         self._refreshing = False
         self.refresher.cancel()
@@ -99,7 +113,10 @@ class EditController(QObject):
         """
         self.measurer = measurer
         if source is not None and self.session is not None and self.autosaver is None:
-            self.autosaver = Autosaver(self.session, source)
+            folder = self.recovery_folder
+            self.autosaver = Autosaver(self.session, source, clinical=self._clinical_json, folder=folder)
+            if folder:
+                self.autosaver.mark_pending()  # the recovered save is rewritten under this session
         self._queued.clear()
         self._refreshing = False
         self.refresher.cancel()
@@ -110,7 +127,19 @@ class EditController(QObject):
 
     @property
     def has_unsaved_changes(self) -> bool:
-        return self.session is not None and self.session.has_unsaved_changes
+        """Label edits or clinical inputs not saved yet."""
+        return self.session is not None and (self.session.has_unsaved_changes or self.clinical_dirty)
+
+    def clinical_changed(self) -> None:
+        """The clinical inputs were changed by the user: unsaved, and in the next recovery save."""
+        if self.session is not None:
+            self.clinical_dirty = True
+            if self.autosaver is not None:
+                self.autosaver.mark_pending()
+
+    def _clinical_json(self) -> dict:
+        case = self.window.case
+        return case.clinical.to_dict() if case is not None else {}
 
     @property
     def updating(self) -> bool:
@@ -234,6 +263,7 @@ class EditController(QObject):
         if self.session is None:
             return
         self.session.saved_revision = revision
+        self.clinical_dirty = False
         if self.autosaver is not None:
             self.autosaver.discard()
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -43,16 +43,17 @@ from cned_viewer.io.dicom_series import DicomScan, scan_dicom_folder
 from cned_viewer.io.images import has_image_suffix
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
 from cned_viewer.io.masks import save_labels
-from cned_viewer.io.recovery import RecoveryInfo, discard, find_recoverable, recover
+from cned_viewer.io.recovered_case import recovered_case
+from cned_viewer.io.recovery import RecoveryInfo, discard, find_recoverable
 from cned_viewer.kernels import warm_up
 from cned_viewer.measure import MeasureOptions, Measurements
 from cned_viewer.measure.incremental import IncrementalMeasurer
 from cned_viewer.mesh.case_meshes import CaseMeshes, build_case_meshes
 from cned_viewer.plugins.manager import PluginManager
 from cned_viewer.render.report_export import write_case_report
-from cned_viewer.render.slice_compositor import WINDOW_PRESETS
 from cned_viewer.scores import build_inputs, evaluate_all
 from cned_viewer.scores.inputs import measured_items
+from cned_viewer.ui.actions import controls_text, install, main_window_actions
 from cned_viewer.ui.case_info import CaseInfo
 from cned_viewer.ui.clinical_form import ClinicalForm
 from cned_viewer.ui.display_toolbar import DisplayToolbar
@@ -73,7 +74,7 @@ from cned_viewer.ui.workers import BackgroundRunner
 
 IMAGE_FILTER = "Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd);;All files (*)"
 LABEL_FILTER = "Label maps (*.nii *.nii.gz *.nrrd *.mha *.mhd *.dcm);;All files (*)"
-STAGES = ("Loading", "Measuring", "Building 3D")
+STAGES = ("Loading", "Measuring", "Building")
 SAVE_LABELS_FILTERS = {"NIfTI (*.nii.gz)": ".nii.gz", "NRRD (*.nrrd)": ".nrrd", "DICOM-SEG (*.dcm)": ".dcm"}
 
 
@@ -195,62 +196,21 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.segment_panel)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "Open &DICOM folder...", self.open_dicom_folder, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "Open &image file...", self.open_image_file, "Ctrl+I")
-        self.open_labels_action = self._action(file_menu, "Open &labels...", self.open_labels, "Ctrl+L")
-        self._action(file_menu, "Open Couinaud se&gment map...", self.open_segments)
-        self._action(file_menu, "Open case &bundle...", self.open_bundle_dialog, "Ctrl+B")
-        self._action(file_menu, "Open d&emo case", self.open_demo, "Ctrl+D")
-        self.import_menu = file_menu.addMenu("&Import")
+        self.action_table = main_window_actions()
+        self.actions, menus = install(self, self.action_table)
+        self.undo_action, self.redo_action = self.actions["undo"], self.actions["redo"]
+        self.fill_holes_action, self.remove_islands_action = self.actions["fill-holes"], self.actions["remove-islands"]
+        self.open_labels_action, self.save_labels_action = self.actions["open-labels"], self.actions["save-labels-as"]
+        self.edit_menu = menus["Edit"]
+        self.import_menu, self.export_menu, self.recent_menu = menus["import"], menus["export"], menus["recent"]
         self.import_menu.aboutToShow.connect(self._fill_import_menu)
-        self.export_menu = file_menu.addMenu("E&xport")
         self.export_menu.aboutToShow.connect(self._fill_export_menu)
-        self.recent_menu = file_menu.addMenu("&Recent cases")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Save case", self.save_case, QKeySequence.StandardKey.Save)
-        self._action(file_menu, "Save case &as...", self.save_case_as, QKeySequence.StandardKey.SaveAs)
-        self.save_labels_action = self._action(file_menu, "Save &labels as...", self.save_labels_as, "Ctrl+Alt+S")
-        self._action(file_menu, "Export &report...", self.export_report_dialog, "Ctrl+P")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self._build_edit_menu()
-        self.segment_menu = self.menuBar().addMenu("&Segment")
+        self.segment_menu = menus["segment"]
         self.segment_menu.aboutToShow.connect(self._fill_segment_menu)
         self._fill_segment_menu()
-        tools_menu = self.menuBar().addMenu("&Tools")
-        self._action(tools_menu, "&Plugins...", self.show_plugins)
-        self._action(tools_menu, "&Measurement settings...", self.show_measure_settings)
-        view_menu = self.menuBar().addMenu("&View")
-        for number, (name, (width, level)) in enumerate(WINDOW_PRESETS.items(), start=1):
-            self._action(view_menu, f"Window: {name} (W {width:g} / L {level:g})", lambda n=name: self.display_toolbar.preset_box.setCurrentText(n), f"Ctrl+{number}")
-        self._action(view_menu, "Toggle label outlines", self.display_toolbar.outline_box.toggle, "Ctrl+O")
-        self._action(view_menu, "Reset zoom", lambda: [v.reset_zoom() for v in self.views.values()], "Ctrl+0")
-        view_menu.addAction(self.edit_dock.toggleViewAction())
-        camera_menu = view_menu.addMenu("3D camera")
-        for preset in ("anterior", "posterior", "left", "right", "superior"):
-            self._action(camera_menu, preset.capitalize(), lambda p=preset: self.view3d.set_camera(p))
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "Open d&emo case", self.open_demo)
-        self._action(help_menu, "Mouse and keys", self.show_controls)
-        self._action(help_menu, "&About", self.about)
-
-    def _build_edit_menu(self) -> None:
-        edit_menu = self.menuBar().addMenu("&Edit")
-        self.edit_menu = edit_menu
-        self.undo_action = self._action(edit_menu, "&Undo", self.undo, "Ctrl+Z")
-        self.redo_action = self._action(edit_menu, "&Redo", self.redo, "Ctrl+Shift+Z")
-        edit_menu.addSeparator()
-        self.fill_holes_action = self._action(edit_menu, "&Fill holes (active label)", self.fill_holes)
-        self.remove_islands_action = self._action(edit_menu, "Remove &islands smaller than...", self.remove_islands_dialog)
-        edit_menu.addSeparator()
-        tools = (("navigate", "N"), ("paint", "B"), ("erase", "E"), ("delete_lesion", None), ("relabel_lesion", None))
-        for tool, key in tools:
-            self._action(edit_menu, f"Tool: {tool.replace('_', ' ')}", lambda t=tool: self.edit_dock.set_tool(t), key)
-        self._action(edit_menu, "Smaller brush", lambda: self.edit_dock.step_radius(-1), "[")
-        self._action(edit_menu, "Larger brush", lambda: self.edit_dock.step_radius(1), "]")
-        edit_menu.aboutToShow.connect(self._update_edit_actions)
+        menus["View"].addAction(self.edit_dock.toggleViewAction())
+        self.edit_menu.aboutToShow.connect(self._update_edit_actions)
         self._update_edit_actions()
 
     def _update_edit_actions(self) -> None:
@@ -264,14 +224,6 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(redo is not None)
         for action in (self.fill_holes_action, self.remove_islands_action):
             action.setEnabled(session is not None)
-
-    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: Any = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
 
     def _build_status_bar(self) -> None:
         self.progress = QProgressBar()
@@ -614,11 +566,15 @@ class MainWindow(QMainWindow):
         self.case = case
         self.measurements = None
         self.meshes = None
+        name = Path(str(case.metadata.get("bundle") or case.metadata.get("source") or "")).name or "demo case"
+        self.setWindowTitle(f"{name} - CNED Viewer {__version__}")
         self.bundle_folder = Path(case.metadata["bundle"]) if "bundle" in case.metadata else None
         self._pending_view_state = case.metadata.pop("view_state", {}) if isinstance(case.metadata.get("view_state"), dict) else {}
+        case.metadata.pop("recovered", None)
+        recovery_folder = case.metadata.pop("recovery_folder", None)
         for view in self.views.values():
             view.set_case(case)
-        self.edits.start(case)
+        self.edits.start(case, recovery_folder)
         self.edits.set_measurer(None)
         self.edit_dock.setEnabled(False)
         self.show_stale(False)
@@ -637,7 +593,7 @@ class MainWindow(QMainWindow):
             return
         self._stage(1, "the tumour burden")
         options = self.measure_options
-        self.measurer.submit(lambda: (IncrementalMeasurer(case, options), EditController.recovery_source(case)))
+        self.measurer.submit(lambda: (IncrementalMeasurer(case, options), EditController.recovery_source(case, recovery_folder)))
 
     def refresh_labels(self) -> None:
         """The open case's label array changed (an editor, a plugin): redraw, re-measure, re-mesh.
@@ -911,6 +867,7 @@ class MainWindow(QMainWindow):
     def _clinical_changed(self, clinical: ClinicalData) -> None:
         if self.case is not None:
             self.case.clinical = clinical
+            self.edits.clinical_changed()
         self._update_scores()
 
     def _update_scores(self) -> None:
@@ -959,16 +916,7 @@ class MainWindow(QMainWindow):
         self.display_toolbar.outline_box.toggle()
 
     def show_controls(self) -> None:
-        QMessageBox.information(
-            self, "Mouse and keys",
-            "Slice views: left click = crosshair (all views follow), wheel = next slice, Ctrl+wheel = zoom, "
-            "middle drag or Shift+left drag = pan, right drag = window/level, R = reset zoom.\n"
-            "3D view: left drag = rotate, right drag or wheel = zoom, middle drag = pan, click a lesion = select it.\n"
-            "Lesion table: click a row to highlight the lesion in 3D and move the slices to its centre; right click to delete or relabel it.\n"
-            "Editing (Edit labels dock): Paint (B) / Erase (E): left drag in a slice view; [ and ] change the brush radius; "
-            "Navigate (N) gives the left button back to the crosshair. Ctrl+Z / Ctrl+Shift+Z undo and redo.\n"
-            "Segment menu: click seeds in a slice view, then Run (Cancel stops it); the result is one undo step.",
-        )
+        QMessageBox.information(self, "Mouse and keys", controls_text(self.action_table))
 
     def about(self) -> None:
         QMessageBox.about(
@@ -978,42 +926,37 @@ class MainWindow(QMainWindow):
         )
 
     # crash recovery ---------------------------------------------------------------------
-    def offer_recovery(self, found: list[RecoveryInfo] | None = None) -> None:
-        """At start: offer the newest unsaved edits a crashed session left (recover / discard / later)."""
+    def offer_recovery(self, found: list[RecoveryInfo] | None = None, prefer: str | None = None) -> bool:
+        """At start: offer the unsaved edits a crashed session left (recover / discard / later).
+
+        The save of the case being opened (``prefer``: its path) is offered first, else the newest.
+        True when the edits are being recovered (the caller then opens nothing else)."""
         found = find_recoverable() if found is None else found
         if not found:
-            return
-        info = found[0]
+            return False
+        info = next((i for i in found if prefer and _same_path(prefer, i.source.bundle or i.source.image)), found[0])
         choice = self.ask_recovery(info)
         if choice == "recover":
             self.recover_case(info)
-        elif choice == "discard":
+            return True
+        if choice == "discard":
             discard(info)
+        return False
 
     def ask_recovery(self, info: RecoveryInfo) -> str:
         """``recover``, ``discard`` or ``later`` (a dialog; tests replace it)."""
         box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved edits",
                           f"A previous session ended with unsaved label edits:\n{info.describe()}\n\nRecover them?", parent=self)
         recover_button = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(recover_button)
         discard_button = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
         box.exec()
         return "recover" if box.clickedButton() is recover_button else "discard" if box.clickedButton() is discard_button else "later"
 
     def recover_case(self, info: RecoveryInfo) -> None:
-        """Open the image the save belongs to with the recovered labels and edit log (then delete the save)."""
-        image = info.source.image
-
-        def job() -> Case:
-            base = load_case(image) if image else make_demo_case()
-            recovered = recover(info)
-            metadata = dict(base.metadata, recovered=True)
-            case = Case(base.image, recovered.labels, base.segments, base.clinical, metadata,
-                        base.warnings + recovered.labels.notices, list(recovered.log.entries))
-            discard(info)
-            return case
-
-        self.load_in_background(f"recovered edits of {Path(image).name or 'the demo case'}", job)
+        """Reopen the case the save belongs to with the recovered labels, clinical inputs and edit log."""
+        self.load_in_background(f"the unsaved edits of {info.describe()}", lambda: recovered_case(info))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         if not self.confirm_edits_closed():
@@ -1023,6 +966,14 @@ class MainWindow(QMainWindow):
         self.cancel_loading()
         self.view3d.close_plotter()
         super().closeEvent(event)
+
+
+def _same_path(a: str, b: str) -> bool:
+    """Whether two paths name the same file or folder (False when either is missing)."""
+    try:
+        return bool(b) and Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 def _looks_like_labels(path: str) -> bool:

@@ -65,3 +65,37 @@ def test_saving_again_replaces_files_atomically(tmp_path, clinical_case) -> None
     save_bundle(clinical_case, folder, {"camera": "left"})
     assert load_bundle(folder).view_state == {"camera": "left"}
     assert not [p for p in folder.iterdir() if p.name.startswith(".")], "temporary files left behind"
+
+
+def test_edit_log_travels_with_the_bundle_into_the_report(tmp_path, demo_case) -> None:
+    """Delete a lesion, save, reopen, report: the edit is listed and bundle and report name the same mask SHA-256."""
+    from pypdf import PdfReader
+
+    from cned_viewer.cli import main
+    from cned_viewer.editing.log import EditLog
+    from cned_viewer.editing.session import EditSession
+
+    labels = type(demo_case.labels)(demo_case.labels.array.copy(), demo_case.labels.geometry, demo_case.labels.table)
+    case = Case(demo_case.image, labels, None, ClinicalData(), {}, [])
+    session = EditSession(case.labels, case.image)
+    session.log = EditLog(case.provenance)
+    tumour = tuple(int(v) for v in np.argwhere(labels.array == 2)[0])
+    assert session.delete_lesion(tumour) is not None and len(case.provenance) == 1
+    folder = save_bundle(case, tmp_path / "edited")
+    reopened = load_bundle(folder).case
+    assert [e.to_json() for e in reopened.provenance] == [e.to_json() for e in case.provenance]
+    recorded = json.loads((folder / MANIFEST).read_text())["labels_sha256"]
+    assert reopened.labels.checksum() == case.labels.checksum() == recorded
+    pdf = tmp_path / "report.pdf"
+    assert main(["report", str(folder), "-o", str(pdf)]) == 0
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "No manual edits recorded" not in text and case.provenance[0].operation in text
+    assert recorded[:16] in text
+
+
+def test_bundle_without_an_edit_log_opens_with_none(tmp_path, clinical_case) -> None:
+    folder = save_bundle(clinical_case, tmp_path / "old")
+    manifest = json.loads((folder / MANIFEST).read_text())
+    del manifest["files"]["edits"]
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+    assert load_bundle(folder).case.provenance == []

@@ -207,3 +207,39 @@ def test_a_damaged_save_is_reported_not_loaded(recovery_dir):
 
     with pytest.raises(UserError, match="damaged"):
         recover(info)
+
+
+def test_a_recovered_save_names_the_case_keeps_clinical_inputs_and_is_continued(recovery_dir, tmp_path):
+    """The offer names patient and series in local time; Recover gives labels, clinical inputs and log back;
+    the reopened session writes into the same save, so it is offered once, not at every later start."""
+    from cned_viewer.core.case import Case, case_title
+    from cned_viewer.core.clinical import ClinicalData
+    from cned_viewer.core.volume import Volume
+    from cned_viewer.io.recovered_case import recovered_case
+
+    session = small_session()
+    image = tmp_path / "ct.nii.gz"
+    from cned_viewer.io.sitk_bridge import write_image
+
+    write_image(np.zeros(session.labels.array.shape, np.int16), session.labels.geometry, image)
+    title = case_title({"PatientName": "Doe^Jane", "PatientID": "42", "SeriesDescription": "portal venous"})
+    clinical = ClinicalData(differentiation="poor", cea_ng_ml=7.5)
+    saver = Autosaver(session, RecoverySource.of(session.labels, image, title=title), interval_s=0,
+                      clinical=lambda: clinical.to_dict())
+    paint(session, 5)
+    saver.save_now()
+    (info,) = find_recoverable(include_running=True)
+    described = info.describe()
+    assert "Doe^Jane (ID 42), series portal venous (ct.nii.gz)" in described and "(local time)" in described
+    assert recovery.local_time(info.updated) in described
+    case = recovered_case(info)
+    assert isinstance(case, Case) and isinstance(case.image, Volume)
+    assert np.array_equal(case.labels.array, session.labels.array)
+    assert case.clinical == clinical and [e.to_json() for e in case.provenance] == session.log.to_json()["entries"]
+    assert case.metadata["recovery_folder"] == str(info.folder) and info.folder.is_dir()
+    again = Autosaver(EditSession(case.labels, case.image), info.source, interval_s=0, folder=case.metadata["recovery_folder"])
+    again.mark_pending()
+    again.save_now()
+    assert [i.folder for i in find_recoverable(include_running=True)] == [info.folder]
+    again.discard()
+    assert find_recoverable(include_running=True) == []

@@ -1,0 +1,183 @@
+"""Every menu action of the main window, declared once: menus, shortcuts and Help come from this table.
+
+An :class:`Action` names its menu, title, shortcut and what it runs on the window; a
+:class:`Placeholder` reserves a submenu that the window fills itself (recent cases, plugin
+contributions). :func:`install` builds the menu bar from the table and refuses a shortcut bound
+twice; :func:`keys_help` writes the keyboard part of Help > Mouse and keys from the same table,
+so Help cannot list a key that does nothing. The slot is called without Qt's ``checked``
+argument (``triggered(bool)`` would otherwise overwrite a default argument).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from cned_viewer.render.slice_compositor import WINDOW_PRESETS
+
+if TYPE_CHECKING:
+    from cned_viewer.ui.main_window import MainWindow
+
+CAMERA_PRESETS = ("anterior", "posterior", "left", "right", "superior")
+EDIT_TOOLS = (("navigate", "N"), ("paint", "B"), ("erase", "E"), ("delete_lesion", None), ("relabel_lesion", None))
+
+
+@dataclass(frozen=True)
+class Action:
+    """One menu entry: ``menu`` is a path such as ``"View/3D camera"``; ``run`` acts on the window."""
+
+    id: str
+    menu: str
+    title: str
+    run: Callable[[MainWindow], object]
+    shortcut: str | None = None
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A submenu (or, with ``separator``, a separator line) at this place in ``menu``."""
+
+    id: str
+    menu: str
+    title: str = ""
+    separator: bool = False
+
+
+Entry = Union[Action, Placeholder]
+
+
+def _sep(menu: str, n: int) -> Placeholder:
+    return Placeholder(f"{menu.lower()}-separator-{n}", menu, separator=True)
+
+
+def _window_presets() -> list[Action]:
+    return [
+        Action(f"window-{name}", "View", f"Window: {name} (W {width:g} / L {level:g})",
+               lambda w, n=name: w.display_toolbar.preset_box.setCurrentText(n), f"Ctrl+{number}")
+        for number, (name, (width, level)) in enumerate(WINDOW_PRESETS.items(), start=1)
+    ]
+
+
+def _tools() -> list[Action]:
+    return [
+        Action(f"tool-{tool}", "Edit", f"Tool: {tool.replace('_', ' ')}", lambda w, t=tool: w.edit_dock.set_tool(t), key)
+        for tool, key in EDIT_TOOLS
+    ]
+
+
+def _cameras() -> list[Action]:
+    return [Action(f"camera-{p}", "View/3D camera", p.capitalize(), lambda w, p=p: w.view3d.set_camera(p)) for p in CAMERA_PRESETS]
+
+
+def main_window_actions() -> list[Entry]:
+    """The menu bar of :class:`~cned_viewer.ui.main_window.MainWindow`, top to bottom."""
+    return [
+        Action("open-dicom", "File", "Open &DICOM folder...", lambda w: w.open_dicom_folder(), "Ctrl+O"),
+        Action("open-image", "File", "Open &image file...", lambda w: w.open_image_file(), "Ctrl+I"),
+        Action("open-labels", "File", "Open &labels...", lambda w: w.open_labels(), "Ctrl+L"),
+        Action("open-segments", "File", "Open Couinaud se&gment map...", lambda w: w.open_segments()),
+        Action("open-bundle", "File", "Open case &bundle...", lambda w: w.open_bundle_dialog(), "Ctrl+B"),
+        Action("open-demo", "File", "Open d&emo case", lambda w: w.open_demo(), "Ctrl+D"),
+        Placeholder("import", "File", "&Import"),
+        Placeholder("export", "File", "E&xport"),
+        Placeholder("recent", "File", "&Recent cases"),
+        _sep("File", 1),
+        Action("save-case", "File", "&Save case", lambda w: w.save_case(), "Ctrl+S"),
+        Action("save-case-as", "File", "Save case &as...", lambda w: w.save_case_as(), "Ctrl+Shift+S"),
+        Action("save-labels-as", "File", "Save &labels as...", lambda w: w.save_labels_as(), "Ctrl+Alt+S"),
+        Action("export-report", "File", "Export &report...", lambda w: w.export_report_dialog(), "Ctrl+P"),
+        _sep("File", 2),
+        Action("quit", "File", "&Quit", lambda w: w.close(), "Ctrl+Q"),
+        Action("undo", "Edit", "&Undo", lambda w: w.undo(), "Ctrl+Z"),
+        Action("redo", "Edit", "&Redo", lambda w: w.redo(), "Ctrl+Shift+Z"),
+        _sep("Edit", 1),
+        Action("fill-holes", "Edit", "&Fill holes (active label)", lambda w: w.fill_holes()),
+        Action("remove-islands", "Edit", "Remove &islands smaller than...", lambda w: w.remove_islands_dialog()),
+        _sep("Edit", 2),
+        *_tools(),
+        Action("brush-smaller", "Edit", "Smaller brush", lambda w: w.edit_dock.step_radius(-1), "["),
+        Action("brush-larger", "Edit", "Larger brush", lambda w: w.edit_dock.step_radius(1), "]"),
+        Placeholder("segment", "&Segment"),
+        Action("plugins", "Tools", "&Plugins...", lambda w: w.show_plugins()),
+        Action("measure-settings", "Tools", "&Measurement settings...", lambda w: w.show_measure_settings()),
+        *_window_presets(),
+        Action("outline", "View", "Label &outlines", lambda w: w.display_toolbar.outline_box.toggle(), "O"),
+        Action("reset-zoom", "View", "Reset &zoom", lambda w: [v.reset_zoom() for v in w.views.values()], "Ctrl+0"),
+        *_cameras(),
+        Action("help-demo", "Help", "Open d&emo case", lambda w: w.open_demo()),
+        Action("help-keys", "Help", "&Mouse and keys", lambda w: w.show_controls(), "F1"),
+        Action("about", "Help", "&About", lambda w: w.about()),
+    ]
+
+
+def check_shortcuts(entries: Iterable[Entry]) -> None:
+    """Raise ``ValueError`` when two actions share a shortcut (Qt would run neither)."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        if isinstance(entry, Action) and entry.shortcut:
+            key = QKeySequence(entry.shortcut).toString()
+            if key in seen:
+                raise ValueError(f"shortcut {key} is bound twice: {seen[key]} and {entry.id}")
+            seen[key] = entry.id
+
+
+def install(window: QMainWindow, entries: Sequence[Entry]) -> tuple[dict[str, QAction], dict[str, QMenu]]:
+    """Build the menu bar: ``(actions by id, menus by id)``; placeholders become empty submenus."""
+    check_shortcuts(entries)
+    menus: dict[str, QMenu] = {}
+    actions: dict[str, QAction] = {}
+
+    def menu_for(path: str) -> QMenu:
+        if path not in menus:
+            parent, _, name = path.rpartition("/")
+            title = name if "&" in name else f"&{name}" if not parent else name
+            menus[path] = menu_for(parent).addMenu(title) if parent else window.menuBar().addMenu(title)
+        return menus[path]
+
+    for entry in entries:
+        if isinstance(entry, Placeholder):
+            if entry.separator:
+                menu_for(entry.menu).addSeparator()
+            elif entry.title:
+                menus[entry.id] = menu_for(entry.menu).addMenu(entry.title)
+            else:
+                menus[entry.id] = menu_for(entry.menu)  # the window adds its own entries here
+            continue
+        action = QAction(entry.title, window)
+        action.setObjectName(entry.id)
+        if entry.shortcut:
+            action.setShortcut(QKeySequence(entry.shortcut))
+        action.triggered.connect(lambda _checked=False, e=entry: e.run(window))  # type: ignore[arg-type]
+        menu_for(entry.menu).addAction(action)
+        actions[entry.id] = action
+    return actions, menus
+
+
+def keys_help(entries: Iterable[Entry]) -> str:
+    """One line per shortcut: ``Ctrl+O: Open DICOM folder``."""
+    lines = []
+    for entry in entries:
+        if isinstance(entry, Action) and entry.shortcut:
+            key = QKeySequence(entry.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            lines.append(f"{key}: {entry.title.replace('&', '').rstrip('.')}")
+    return "\n".join(lines)
+
+
+MOUSE_HELP = (
+    "Slice views: left click = crosshair (all views follow); wheel, Up/Down or PageUp/PageDown = next slice; "
+    "Ctrl+wheel = zoom; middle drag or Shift+left drag = pan; right drag = window/level; R = reset zoom.\n"
+    "3D view: left drag = rotate, right drag or wheel = zoom, middle drag = pan, click a lesion = select it.\n"
+    "Lesion table: click a row to highlight the lesion in 3D and move the slices to its centre; "
+    "right click to delete or relabel it.\n"
+    "Editing (Edit labels dock): with Paint or Erase, a left drag in a slice view paints; a whole stroke is one undo step.\n"
+    "Segment menu: click seeds in a slice view, then Run (Cancel stops it); the result is one undo step."
+)
+
+
+def controls_text(entries: Iterable[Entry]) -> str:
+    """Help > Mouse and keys: the mouse, then every key of the action table."""
+    return f"{MOUSE_HELP}\n\nKeys:\n{keys_help(entries)}"

@@ -1,0 +1,231 @@
+"""Every menu action, reached the way a user reaches it: its shortcut key on the shown window, and its menu entry.
+
+Each action has a visible effect checked here (a tool chosen, a window preset, a camera, a
+dialog opened); the table of actions is the one the menus are built from, so an action added
+without a check here fails :func:`test_every_action_has_a_check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from cned_viewer.render.slice_compositor import WINDOW_PRESETS
+from cned_viewer.ui.actions import Action, check_shortcuts, controls_text, main_window_actions
+
+
+@pytest.fixture
+def dialogs(monkeypatch) -> list[str]:
+    """Every dialog an action opens is recorded (and answered "cancel") instead of blocking the test."""
+    from cned_viewer.ui import main_window as mw
+
+    opened: list[str] = []
+
+    def record(name: str, answer: object) -> Callable[..., object]:
+        return lambda *a, **k: opened.append(name) or answer
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", record("folder", ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", record("open file", ("", "")))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", record("save file", ("", "")))
+    monkeypatch.setattr(QInputDialog, "getDouble", record("number", (0.0, False)))
+    monkeypatch.setattr(QMessageBox, "information", record("information", None))
+    monkeypatch.setattr(QMessageBox, "about", record("about", None))
+    for dialog in (mw.ReportDialog, mw.PluginDialog, mw.MeasureSettingsDialog):
+        monkeypatch.setattr(dialog, "exec", record(dialog.__name__, 0))
+    return opened
+
+
+@pytest.fixture
+def ready_window(qtbot, window, wait_ready, dialogs):
+    window.open_demo()
+    wait_ready(window)
+    assert window.edits.ready
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    return window
+
+
+def _press(qtbot, window, shortcut: str) -> None:
+    """Press ``shortcut`` as a user does: the key with its modifiers, on the shown window."""
+    combination = QKeySequence(shortcut)[0]
+    qtbot.keyClick(window, combination.key(), combination.keyboardModifiers())
+
+
+def _dialog_opened(name: str) -> Callable:
+    def check(window, dialogs: list[str], run: Callable[[], None]) -> None:
+        dialogs.clear()
+        run()
+        assert dialogs == [name]
+
+    return check
+
+
+def _tool(tool: str) -> Callable:
+    def check(window, dialogs, run) -> None:
+        window.edit_dock.set_tool("navigate" if tool != "navigate" else "paint")
+        run()
+        assert window.edit_dock.tool_buttons[tool].isChecked() and window.edit_dock.settings.tool == tool
+
+    return check
+
+
+def _window_preset(name: str) -> Callable:
+    def check(window, dialogs, run) -> None:
+        other = next(n for n in WINDOW_PRESETS if n != name)
+        window.display_toolbar.preset_box.setCurrentText(other)
+        run()
+        assert window.display_toolbar.preset_box.currentText() == name
+        assert all(view.window == WINDOW_PRESETS[name] for view in window.views.values())
+
+    return check
+
+
+def _camera(preset: str) -> Callable:
+    def check(window, dialogs, run) -> None:
+        other = "superior" if preset != "superior" else "anterior"
+        window.view3d.set_camera(other)
+        run()
+        assert window.view3d.scene.camera_preset == preset and window.view3d.camera_box.currentText() == preset
+
+    return check
+
+
+def _brush(step: int) -> Callable:
+    def check(window, dialogs, run) -> None:
+        before = window.edit_dock.settings.radius_mm
+        run()
+        assert np.sign(window.edit_dock.settings.radius_mm - before) == step
+
+    return check
+
+
+def _outline(window, dialogs, run) -> None:
+    before = window.display_toolbar.outline_box.isChecked()
+    run()
+    assert window.display_toolbar.outline_box.isChecked() != before
+
+
+def _reset_zoom(window, dialogs, run) -> None:
+    for view in window.views.values():
+        view.zoom = 3.0
+    run()
+    assert all(view.zoom == 1.0 for view in window.views.values())
+
+
+def _undo_redo(window, dialogs, run_undo, run_redo) -> None:
+    lesion = window.measurements.lesions[0]
+    before = window.case.labels.array.copy()
+    window.delete_lesion(lesion.id)
+    edited = window.case.labels.array.copy()
+    assert not np.array_equal(before, edited)
+    run_undo()
+    assert np.array_equal(window.case.labels.array, before)
+    run_redo()
+    assert np.array_equal(window.case.labels.array, edited)
+
+
+def _fill_holes(window, dialogs, run) -> None:
+    window.statusBar().clearMessage()
+    steps = len(window.edits.session.log)
+    run()
+    assert len(window.edits.session.log) > steps or "No holes" in window.statusBar().currentMessage()
+
+
+def _new_demo(window, dialogs, run) -> None:
+    old = window.case
+    run()
+    assert window.loader.busy or window.case is not old
+
+
+CHECKS: dict[str, Callable] = {
+    "open-dicom": _dialog_opened("folder"),
+    "open-image": _dialog_opened("open file"),
+    "open-labels": _dialog_opened("open file"),
+    "open-segments": _dialog_opened("open file"),
+    "open-bundle": _dialog_opened("folder"),
+    "save-case": _dialog_opened("save file"),
+    "save-case-as": _dialog_opened("save file"),
+    "save-labels-as": _dialog_opened("save file"),
+    "export-report": _dialog_opened("ReportDialog"),
+    "remove-islands": _dialog_opened("number"),
+    "fill-holes": _fill_holes,
+    "plugins": _dialog_opened("PluginDialog"),
+    "measure-settings": _dialog_opened("MeasureSettingsDialog"),
+    "outline": _outline,
+    "reset-zoom": _reset_zoom,
+    "help-keys": _dialog_opened("information"),
+    "about": _dialog_opened("about"),
+    "brush-smaller": _brush(-1),
+    "brush-larger": _brush(1),
+    **{f"tool-{tool}": _tool(tool) for tool in ("navigate", "paint", "erase", "delete_lesion", "relabel_lesion")},
+    **{f"window-{name}": _window_preset(name) for name in WINDOW_PRESETS},
+    **{f"camera-{p}": _camera(p) for p in ("anterior", "posterior", "left", "right", "superior")},
+}
+SPECIAL = {"undo", "redo", "quit", "open-demo", "help-demo"}  # checked by their own tests below
+ACTIONS = [entry for entry in main_window_actions() if isinstance(entry, Action)]
+
+
+def test_every_action_has_a_check() -> None:
+    assert {a.id for a in ACTIONS} == set(CHECKS) | SPECIAL
+
+
+def test_shortcuts_are_unique_and_a_duplicate_is_refused(qapp) -> None:
+    check_shortcuts(main_window_actions())
+    with pytest.raises(ValueError, match="bound twice"):
+        check_shortcuts([*main_window_actions(), Action("dup", "View", "Duplicate", lambda w: None, "Ctrl+O")])
+
+
+def test_every_shortcut_key_works_on_the_shown_window(qtbot, ready_window, dialogs) -> None:
+    window = ready_window
+    for action in ACTIONS:
+        if action.shortcut and action.id in CHECKS:
+            CHECKS[action.id](window, dialogs, lambda: _press(qtbot, window, action.shortcut))
+    _undo_redo(window, dialogs, lambda: _press(qtbot, window, "Ctrl+Z"), lambda: _press(qtbot, window, "Ctrl+Shift+Z"))
+
+
+def test_every_menu_entry_works(ready_window, dialogs) -> None:
+    window = ready_window
+    for action in ACTIONS:
+        if action.id in CHECKS:
+            CHECKS[action.id](window, dialogs, window.actions[action.id].trigger)
+    _undo_redo(window, dialogs, window.actions["undo"].trigger, window.actions["redo"].trigger)
+
+
+def test_menus_show_the_shortcuts_and_help_lists_exactly_them(window) -> None:
+    for action in ACTIONS:
+        qaction = window.actions[action.id]
+        assert qaction.text() == action.title or action.id in ("undo", "redo")
+        assert (qaction.shortcut().toString() or None) == (QKeySequence(action.shortcut).toString() if action.shortcut else None)
+    text = controls_text(window.action_table)
+    listed = [line.split(": ")[0] for line in text.split("Keys:\n")[1].splitlines()]
+    shown = [window.actions[a.id].shortcut().toString(QKeySequence.SequenceFormat.NativeText) for a in ACTIONS if a.shortcut]
+    assert listed == shown and "Ctrl+O" in listed and "B" in listed
+
+
+def test_demo_key_opens_the_demo_case(qtbot, window, wait_ready) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    _press(qtbot, window, "Ctrl+D")
+    wait_ready(window)
+    assert window.case is not None and window.measurements is not None
+
+
+def test_quit_key_closes_the_window(qtbot, window) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    _press(qtbot, window, "Ctrl+Q")
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+
+
+def test_b_key_lets_a_drag_paint(qtbot, ready_window) -> None:
+    """The defect a user met first: B left the tool on Navigate (``triggered(bool)`` ate the argument)."""
+    window = ready_window
+    _press(qtbot, window, "B")
+    assert window.edit_dock.settings.tool == "paint"
+    assert all(view.mode == "brush" for view in window.views.values())
+    _press(qtbot, window, "N")
+    assert all(view.mode == "navigate" for view in window.views.values())
