@@ -24,7 +24,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from cned_viewer.commands.common import add_measure_options, measure_options, read_table, write_table
+from cned_viewer.commands.common import add_measure_options, check_output_path, measure_options, read_table, write_table
 from cned_viewer.commands.measure import CASE_COLUMNS, csv_cell
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
 from cned_viewer.errors import UserError
@@ -113,6 +113,7 @@ def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions, 
 
 def run(args: argparse.Namespace) -> int:
     options = measure_options(args)
+    check_output_path(args.output, args.input)
     header, rows, delimiter = read_table(args.input)
     missing = [column for column in ("image", "labels") if column not in header]
     if missing:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cned_viewer.commands.common import read_json_file, read_table, write_table
+from cned_viewer.commands.common import check_output_path, read_json_file, read_table, write_table
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.errors import UserError
 from cned_viewer.scores.cohort import check_header, output_columns, score_table
@@ -88,6 +88,7 @@ def run_score(args: argparse.Namespace) -> int:
 
 def run_score_table(args: argparse.Namespace) -> int:
     """Score a cohort CSV; exit 0 if every row was scored, 1 if some rows were left out."""
+    check_output_path(args.output, args.input)
     header, rows, delimiter = read_table(args.input)
     check_header(header)
     columns = output_columns(header)

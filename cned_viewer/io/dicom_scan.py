@@ -9,8 +9,10 @@ preamble and ``DICM`` marker are read as GDCM and dcm2niix read them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,6 +146,14 @@ class DicomScan:
         return [d for d in self.damaged_files if d.series_uid in (None, series.uid)]
 
 
+@contextlib.contextmanager
+def quiet_pydicom() -> Iterator[None]:
+    """pydicom warns about invalid values when they are read; the callers name them in their messages."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def permission_hint(path: Path) -> str:
     return f"permission denied reading {path}; ask for read access, or copy the files to a folder you can read"
 
@@ -153,8 +163,7 @@ def read_header(path: Path) -> pydicom.Dataset | None:
 
     Raises PermissionError; a damaged header comes back partial (see :func:`_damage`).
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_pydicom():
         try:
             return pydicom.dcmread(path, stop_before_pixels=True, specific_tags=_HEADER_TAGS)
         except PermissionError:
@@ -258,35 +267,41 @@ def scan_dicom_folder(folder: str | os.PathLike) -> DicomScan:
         raise UserError(f"the folder {root} is empty; choose the folder that holds the DICOM files")
     by_uid: dict[str, SeriesInfo] = {}
     skipped: list[Path] = []
-    for path in files:
-        try:
-            ds = read_header(path)
-        except PermissionError:
-            damaged.append(DamagedFile(path, "permission denied"))
-            continue
-        if ds is None:
-            skipped.append(path)
-            continue
-        uid = _series_key(path, ds) if getattr(ds, "SeriesInstanceUID", None) else None
-        if not getattr(ds, "Rows", None):
-            reason = _incomplete(ds)
-            (damaged.append(DamagedFile(path, reason, uid)) if reason else skipped.append(path))
-            continue
-        try:
-            header = slice_header(path, ds)
-            uid = _series_key(path, ds)
-            if uid not in by_uid:
-                by_uid[uid] = _new_series(uid, ds)
-        except ValueError as error:  # one bad file must not stop the scan: it is named instead
-            damaged.append(DamagedFile(path, f"{error}", uid))
-            continue
-        by_uid[uid].slices.append(header)
+    with quiet_pydicom():
+        for path in files:
+            _add_file(path, by_uid, skipped, damaged)
     if not by_uid:
         if damaged:
             raise UserError(f"no usable DICOM image in {root}: {len(damaged)} damaged or unreadable file(s) (e.g. {damaged[0].describe()}); copy the series again")
         raise UserError(f"no DICOM files in {root} ({len(files)} files checked); choose a folder with a DICOM series, or open a NIfTI/NRRD/MHA file")
     series = sorted(by_uid.values(), key=lambda s: (s.series_number is None, s.series_number or 0, s.uid))
     return DicomScan(root, series, skipped, damaged)
+
+
+def _add_file(path: Path, by_uid: dict[str, SeriesInfo], skipped: list[Path], damaged: list[DamagedFile]) -> None:
+    """File ``path`` as a slice of its series, as skipped (not DICOM) or as damaged (named, with why)."""
+    try:
+        ds = read_header(path)
+    except PermissionError:
+        damaged.append(DamagedFile(path, "permission denied"))
+        return
+    if ds is None:
+        skipped.append(path)
+        return
+    uid = _series_key(path, ds) if getattr(ds, "SeriesInstanceUID", None) else None
+    if not getattr(ds, "Rows", None):
+        reason = _incomplete(ds)
+        (damaged.append(DamagedFile(path, reason, uid)) if reason else skipped.append(path))
+        return
+    try:
+        header = slice_header(path, ds)
+        uid = _series_key(path, ds)
+        if uid not in by_uid:
+            by_uid[uid] = _new_series(uid, ds)
+    except ValueError as error:  # one bad file must not stop the scan: it is named instead
+        damaged.append(DamagedFile(path, f"{error}", uid))
+        return
+    by_uid[uid].slices.append(header)
 
 
 def _new_series(uid: str, ds: pydicom.Dataset) -> SeriesInfo:

@@ -9,7 +9,6 @@ to do; a one-slice series loads with a warning about its assumed thickness.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.volume import Volume
 from cned_viewer.errors import UserError
 from cned_viewer.io.dicom_scan import (  # noqa: F401 - re-exported: the scan's names were defined here first
-    IMAGE_MODALITIES, METADATA_TAGS, SEG_SOP_CLASS, DamagedFile, DicomScan, SeriesInfo, SliceHeader, read_header,
+    IMAGE_MODALITIES, METADATA_TAGS, SEG_SOP_CLASS, DamagedFile, DicomScan, SeriesInfo, SliceHeader, quiet_pydicom, read_header,
     scan_dicom_folder, slice_steps_mm,
 )
 from cned_viewer.io.sitk_bridge import array_and_geometry
@@ -125,7 +124,8 @@ def _check_one_scan(where: str, uid: str, positions: np.ndarray, along: np.ndarr
 def _single_slice_thickness(series: SeriesInfo, warnings: list[str]) -> float:
     ds = read_header(series.slices[0].path)
     for tag in ("SpacingBetweenSlices", "SliceThickness"):
-        value = _positive(getattr(ds, tag, None))
+        with quiet_pydicom():
+            value = _positive(getattr(ds, tag, None))
         if value is not None:
             warnings.append(f"the series has a single slice; its thickness {float(value):g} mm ({tag}) is used as slice spacing, and volumes cover that one slab only")
             return float(value)
@@ -216,8 +216,7 @@ def _damage(path: Path) -> str | None:
     except RuntimeError:
         pass
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quiet_pydicom():
             ds = pydicom.dcmread(path, force=True)
         expected = ds.Rows * ds.Columns * int(getattr(ds, "NumberOfFrames", 1) or 1) * ds.BitsAllocated // 8
         if ds.file_meta.TransferSyntaxUID.is_compressed or len(ds.PixelData) >= expected:

@@ -6,13 +6,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import SimpleITK as sitk
 
 from cned_viewer.core.volume import Volume
 from cned_viewer.errors import UserError
 from cned_viewer.io.dicom_series import DicomScan, damage_message, load_dicom_series, read_header, scan_dicom_folder
 from cned_viewer.io.itk_messages import captured_stderr, itk_failure
-from cned_viewer.io.nifti_header import check_nifti, is_nifti
+from cned_viewer.io.nifti_header import check_nifti, is_nifti, nonfinite_mask
 from cned_viewer.io.sitk_bridge import array_and_geometry, nonfinite_warning
 
 IMAGE_SUFFIXES = (".nii", ".nii.gz", ".nrrd", ".nhdr", ".mha", ".mhd")
@@ -67,6 +68,11 @@ def check_image_file(path: Path, what: str) -> None:
         check_nifti(path, what)
 
 
+def nifti_nonfinite(path: Path) -> np.ndarray | None:
+    """Where a floating-point NIfTI file holds NaN/infinite voxels, which ITK reads as 0 (flat, file order); else None."""
+    return nonfinite_mask(path, check_nifti(path)) if is_nifti(path) else None
+
+
 def read_image_information(path: Path, what: str = "image") -> sitk.ImageFileReader:
     """A reader that has read only the header of ``path`` (size, spacing, pixel type): no voxels."""
     check_image_file(path, what)
@@ -92,6 +98,10 @@ def load_image(path: str | os.PathLike | DicomScan, series: str | None = None) -
         raise UserError(f"{source} does not exist; give a DICOM folder or a NIfTI/NRRD/MHA file")
     if has_image_suffix(source):
         array, geometry = array_and_geometry(read_sitk(source, "image"), f"image {source.name}")
+        mask = nifti_nonfinite(source)
+        if mask is not None and mask.size == array.size:
+            array = array.astype(np.float32 if array.dtype.itemsize <= 4 else np.float64)
+            array.reshape(-1)[mask] = np.nan  # as in the file: ITK read them as 0, a segmenter must not see numbers there
         warning = nonfinite_warning(array, f"image {source.name}")
         return LoadedImage(Volume(array, geometry), source, warnings=[warning] if warning else [])
     check_readable(source, "file")

@@ -18,7 +18,7 @@ import SimpleITK as sitk
 from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE, LABEL_DTYPE, SEGMENT_LABEL_TABLE, LabelMap, LabelTable
 from cned_viewer.errors import UserError
-from cned_viewer.io.images import check_readable, has_image_suffix, read_sitk
+from cned_viewer.io.images import check_readable, has_image_suffix, nifti_nonfinite, read_sitk
 from cned_viewer.io.label_mappings import LabelMapping, key_for_segment_name, resolve_mapping
 from cned_viewer.io.sitk_bridge import array_and_geometry, to_sitk, write_image
 
@@ -51,6 +51,10 @@ def load_labels(
 def _read_map(source: Path, what: str, reference: Geometry) -> tuple[np.ndarray, Geometry]:
     """A label or segment map file as a 3D array; a 2D map for a 3D image is refused as such."""
     image = read_sitk(source, what)
+    nonfinite = nifti_nonfinite(source)
+    if nonfinite is not None:
+        raise UserError(f"{what} {source.name} is not a label map: it holds non-integer values ({int(nonfinite.sum())} NaN or infinite); "
+                        "threshold probability maps into labels first")
     if image.GetDimension() == 2 and reference.size_xyz[2] > 1:
         size = "x".join(str(v) for v in image.GetSize())
         raise UserError(f"{what} {source.name} is a 2D image ({size}), but the image has {reference.size_xyz[2]} slices; "

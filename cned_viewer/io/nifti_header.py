@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,8 @@ from cned_viewer.errors import UserError
 
 #: NIfTI datatype code -> bytes per voxel.
 DATATYPE_BYTES = {2: 1, 4: 2, 8: 4, 16: 4, 32: 8, 64: 8, 128: 3, 256: 1, 512: 2, 768: 4, 1024: 8, 1280: 8, 1536: 16, 1792: 16, 2048: 32, 2304: 4}
+#: Floating-point datatypes whose NaN and infinite voxels ITK reads as 0 without a word.
+FLOAT_TYPES = {16: "f4", 64: "f8"}
 _GZIP_MAGIC = b"\x1f\x8b"
 _FIX = "re-export the image (e.g. with dcm2niix or 3D Slicer) or open the DICOM series instead"
 
@@ -34,6 +36,8 @@ class NiftiHeader:
     spacing: tuple[float, ...]
     datatype: int
     vox_offset: int
+    endian: str = "<"
+    gz: bool = False
 
     @property
     def data_bytes(self) -> int:
@@ -96,7 +100,7 @@ def parse_header(raw: bytes, name: str, what: str) -> NiftiHeader:
         raise UserError(f"{what} {name}: the header's voxel size ({shown} mm) is zero, negative or not a number; volumes would be wrong, {_FIX}")
     if not np.isfinite(vox_offset) or vox_offset < header_bytes or vox_offset != int(vox_offset):
         raise UserError(f"{what} {name}: the header's voxel offset {vox_offset:g} is invalid (at least {header_bytes}); {_FIX}")
-    return NiftiHeader(version, tuple(int(d) for d in dims[1:ndim + 1]), tuple(float(v) for v in spatial), datatype, int(vox_offset))
+    return NiftiHeader(version, tuple(int(d) for d in dims[1:ndim + 1]), tuple(float(v) for v in spatial), datatype, int(vox_offset), endian)
 
 
 def _gzip_size(path: Path, what: str) -> int:
@@ -114,7 +118,7 @@ def _gzip_size(path: Path, what: str) -> int:
 def check_nifti(path: Path, what: str = "image") -> NiftiHeader:
     """Validate the header of a ``.nii`` / ``.nii.gz`` file and its data size; UserError naming the lie."""
     gz = _is_gzip(path)
-    header = parse_header(_head(path, what, gz), path.name, what)
+    header = replace(parse_header(_head(path, what, gz), path.name, what), gz=gz)
     expected = header.vox_offset + header.data_bytes
     if gz:
         with open(path, "rb") as handle:
@@ -130,3 +134,16 @@ def check_nifti(path: Path, what: str = "image") -> NiftiHeader:
         raise UserError(f"{what} {path.name}: the header's dimensions ({'x'.join(map(str, header.dims))}) or voxel offset ({header.vox_offset}) "
                         f"disagree with the data ({actual} bytes where {expected} are expected); {_FIX}")
     return header
+
+
+def nonfinite_mask(path: Path, header: NiftiHeader) -> np.ndarray | None:
+    """Where a floating-point NIfTI holds NaN or infinite voxels (ITK reads them as 0), flat in file
+    order (x fastest, as a ``[z, y, x]`` array); None for other types or when there is none."""
+    if header.datatype not in FLOAT_TYPES:
+        return None
+    dtype = np.dtype(header.endian + FLOAT_TYPES[header.datatype])
+    with (gzip.open(path, "rb") if header.gz else open(path, "rb")) as handle:
+        handle.seek(header.vox_offset)
+        values = np.frombuffer(handle.read(header.data_bytes), dtype)
+    mask = ~np.isfinite(values)
+    return mask if mask.any() else None

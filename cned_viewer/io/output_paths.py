@@ -49,7 +49,7 @@ def check_output(path: str | os.PathLike, inputs: Iterable[str | os.PathLike | N
         raise OutputError(f"cannot write {what} {target}: {existing} is a file, not a folder; choose another output path")
     if existing != parent:
         raise OutputError(f"cannot write {what} {target}: the folder {parent} does not exist; create it first (mkdir -p {parent}) or choose another")
-    if not os.access(parent, os.W_OK | os.X_OK):
+    if not os.access(parent, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
         raise OutputError(f"cannot write {what} {target}: permission denied in {parent}; choose a folder you can write to")
     for given in inputs:
         if given is None or str(given) in ("", "demo"):
