@@ -3,7 +3,8 @@
 The pyvistaqt ``QtInteractor`` is a member of this widget, not its base class. Without a
 display server that can host it (Qt's ``offscreen`` platform), the same scene is rendered
 offscreen by pyvista and shown as a picture, so the window still shows the 3D model.
-Left click on a lesion (without dragging) selects it.
+Left click on a lesion (without dragging) selects it. An orientation cube (R/L, A/P, S/I) in the
+lower left corner turns with the camera.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QL
 
 from cned_viewer.mesh.case_meshes import CaseMeshes
 from cned_viewer.render.offscreen import prefer_egl_without_display
+from cned_viewer.render.orientation_marker import OrientationMarker
 from cned_viewer.render.scene import CAMERA_PRESETS, STRUCTURES, CaseScene
 
 CLICK_TOLERANCE_PX = 4
@@ -54,6 +56,7 @@ class View3D(QWidget):
         self.canvas.setSizePolicy(policy, policy)
         self.canvas.setMinimumSize(160, 160)
         self.scene = CaseScene(self.plotter)
+        self.marker = OrientationMarker(self.plotter)  # R/L, A/P, S/I cube in the corner, also offscreen
         self.visibility_boxes: dict[str, QCheckBox] = {}
         self.opacity_sliders: dict[str, QSlider] = {}
         layout = QVBoxLayout(self)

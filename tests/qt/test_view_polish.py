@@ -186,3 +186,30 @@ def test_lesion_numbers_stay_through_delete_and_undo(qtbot, window, wait_ready):
     qtbot.waitUntil(lambda: window.lesion_table.rowCount() == len(before), timeout=60_000)
     assert _table_ids(window.lesion_table) == before and _mesh_ids(window) == before
     assert next(l for l in window.measurements.lesions if l.id == 1).volume_ml == largest.volume_ml
+
+
+def test_3d_view_shows_an_orientation_marker_offscreen(qtbot, demo_case):
+    import numpy as np
+
+    from cned_viewer.measure import measure
+    from cned_viewer.mesh.case_meshes import build_case_meshes
+    from cned_viewer.render.scene import BACKGROUND
+    from cned_viewer.ui.view3d import View3D
+
+    view = View3D(interactive=False)
+    qtbot.addWidget(view)
+    view.resize(480, 420)
+    view.show()
+    view.set_meshes(build_case_meshes(demo_case.labels, measure(demo_case).lesions))
+    background = np.array([int(BACKGROUND[i:i + 2], 16) for i in (1, 3, 5)])
+    corners = {}
+    for preset, facing in (("anterior", "A"), ("superior", "S"), ("left", "L")):
+        view.camera_box.setCurrentText(preset)
+        picture = view.picture()
+        height, width, _ = picture.shape
+        corner = picture[int(height * 0.82):, : int(width * 0.15)].astype(int)
+        assert (np.abs(corner - background).sum(axis=2) > 60).mean() > 0.05, f"no marker in the corner ({preset})"
+        assert view.marker.facing_letter() == facing
+        corners[preset] = corner
+    assert not np.array_equal(corners["anterior"], corners["superior"])  # it turns with the camera
+    view.close_plotter()
