@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
+from cned_viewer.core.case_names import suggested_path
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.core.labels import TUMOUR
 from cned_viewer.editing.tool_settings import ToolSettings, voxel_in_lesion
@@ -134,9 +135,15 @@ class MainWindow(QMainWindow):
         self.plugin_notice.setStyleSheet("color: #b00020;")
         self.plugin_notice.setVisible(bool(plugin_problems))
         self.statusBar().addPermanentWidget(self.plugin_notice)
-        self.resize(1440, 900)
+        self._fit_to_screen(1440, 900)
 
     # layout -------------------------------------------------------------------------
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Open at ``width`` x ``height``, or smaller where the screen is smaller (no window larger than it)."""
+        screen = QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else None
+        self.resize(min(width, area.width()) if area else width, min(height, area.height()) if area else height)
+
     def _connect_views(self) -> None:
         for view in self.views.values():
             view.point_picked.connect(self.set_point)
@@ -436,7 +443,7 @@ class MainWindow(QMainWindow):
         if self.case is None:
             self._show_error("no case to save")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save case bundle", "case.cned", "Case bundle (*.cned)")
+        path, _ = QFileDialog.getSaveFileName(self, "Save case bundle", self.suggested_path(".cned"), "Case bundle (*.cned)")
         if path:
             self.save_to(bundle_path(path))
 
@@ -468,12 +475,19 @@ class MainWindow(QMainWindow):
             self._show_error("no labels to save")
             return
         filters = [f for f in SAVE_LABELS_FILTERS if f != "DICOM-SEG (*.dcm)" or self.dicom_source() is not None]
-        path, chosen = QFileDialog.getSaveFileName(self, "Save labels", "labels.nii.gz", ";;".join(filters))
+        path, chosen = QFileDialog.getSaveFileName(self, "Save labels", self.suggested_path("-labels.nii.gz"), ";;".join(filters))
         if path:
             suffix = SAVE_LABELS_FILTERS.get(chosen, "")
             if suffix and not path.lower().endswith(suffix):
                 path += suffix
             self.save_labels_to(path)
+
+    def suggested_path(self, suffix: str) -> str:
+        """Where a save dialog starts: the case's folder, with a name from the case and ``suffix``."""
+        metadata = dict(self.case.metadata) if self.case is not None else {}
+        if self.bundle_folder is not None:
+            metadata["bundle"] = str(self.bundle_folder)
+        return suggested_path(metadata, suffix, Path.home())
 
     def dicom_source(self) -> str | None:
         """The DICOM folder the image was read from, or None."""
@@ -508,9 +522,7 @@ class MainWindow(QMainWindow):
         if self.case is None or self.case.labels is None:
             self._show_error("open a case with labels first")
             return
-        name = str(self.case.metadata.get("PatientID") or "case").replace("/", "_")
-        start = str((self.bundle_folder.parent if self.bundle_folder else Path.home()) / f"{name}-cned-report.pdf")
-        dialog = ReportDialog(start, self)
+        dialog = ReportDialog(self.suggested_path("-cned-report.pdf"), self)
         if dialog.exec():
             path, page_size, deidentify = dialog.choices()
             if path:
@@ -550,7 +562,7 @@ class MainWindow(QMainWindow):
                 save_bundle(self._case_snapshot(), self.bundle_folder, self.view_state())
                 self.edits.saved(self.edits.session.revision)  # type: ignore[union-attr]
             else:
-                path, _ = QFileDialog.getSaveFileName(self, "Save labels", "labels.nii.gz", "NIfTI (*.nii.gz);;NRRD (*.nrrd)")
+                path, _ = QFileDialog.getSaveFileName(self, "Save labels", self.suggested_path("-labels.nii.gz"), "NIfTI (*.nii.gz);;NRRD (*.nrrd)")
                 if not path:
                     return False
                 self.save_labels_to(path, wait=True)
@@ -745,7 +757,7 @@ class MainWindow(QMainWindow):
             self._show_error("open a case first")
             return
         patterns = " ".join(f"*{suffix}" for suffix in exporter.suffixes)
-        path, _ = QFileDialog.getSaveFileName(self, f"Export: {exporter.name}", f"case{exporter.suffixes[0]}", f"{exporter.name} ({patterns})")
+        path, _ = QFileDialog.getSaveFileName(self, f"Export: {exporter.name}", self.suggested_path(exporter.suffixes[0]), f"{exporter.name} ({patterns})")
         if path:
             self.export_with(plugin_name, exporter, path)
 

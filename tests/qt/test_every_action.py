@@ -229,3 +229,16 @@ def test_b_key_lets_a_drag_paint(qtbot, ready_window) -> None:
     assert all(view.mode == "brush" for view in window.views.values())
     _press(qtbot, window, "N")
     assert all(view.mode == "navigate" for view in window.views.values())
+
+
+def test_save_dialogs_start_beside_the_case(qtbot, window, demo_files, wait_ready, dialogs, monkeypatch) -> None:
+    image, labels = demo_files
+    window.open_path(str(image), str(labels))
+    wait_ready(window)
+    starts: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, title, start, *a, **k: starts.append(start) or ("", ""))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    _press(qtbot, window, "Ctrl+S")
+    _press(qtbot, window, "Ctrl+Alt+S")
+    assert starts == [str(image.parent / "demo_ct.cned"), str(image.parent / "demo_ct-labels.nii.gz")]
