@@ -151,7 +151,8 @@ class EditController(QObject):
     def press(self, plane: str, voxel: tuple[int, int, int]) -> None:
         if self.ready and self.settings.brushes:
             self.refresh_timer.stop()
-            self.session.begin_stroke(voxel, self.settings.brush(plane), self.settings.rules())  # type: ignore[union-attr]
+            settings = self.settings
+            self.session.begin_stroke(voxel, settings.brush(plane), settings.rules(), operation=settings.tool)  # type: ignore[union-attr]
 
     def move(self, voxel: tuple[int, int, int]) -> None:
         if self.session is not None and self.session.stroking:

@@ -123,6 +123,7 @@ def test_erasing_tumour_in_the_liver_restores_parenchyma_by_mouse(qtbot, demo) -
     assert np.count_nonzero(labels == BACKGROUND) == np.count_nonzero(before == BACKGROUND)
     ttv_erased, liver_erased = burden(window)
     assert ttv_erased < ttv and liver_erased == pytest.approx(liver, abs=0.05)
+    assert window.case.provenance[-1].operation == "erase"  # logged as what the user did, though it wrote parenchyma
 
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
