@@ -6,6 +6,7 @@ import os
 from dataclasses import replace
 
 from cned_viewer.core.case import Case
+from cned_viewer.core.dicom_clinical import with_dicom_prefill
 from cned_viewer.io.dicom_series import DicomScan
 from cned_viewer.io.images import load_image
 from cned_viewer.io.label_mappings import LabelMapping
@@ -30,7 +31,7 @@ def load_case(
     metadata["source"] = str(loaded.source)
     if labels is not None:
         metadata["labels_source"] = str(labels_path)
-    case = Case(image=loaded.volume, labels=labels, metadata=metadata, warnings=warnings)
+    case = with_dicom_prefill(Case(image=loaded.volume, labels=labels, metadata=metadata, warnings=warnings))  # sex, age from DICOM
     return case if segments_path is None else with_segments(case, segments_path)
 
 
