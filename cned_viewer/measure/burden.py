@@ -12,6 +12,10 @@ Definitions (clinical-spec section 2), all voxel count x voxel volume:
   a vessel at the hilum where it opens to the outside are not. Background holes (e.g. an
   unlabelled fissure) are not counted.
 * ``tlvr`` = TTV / total liver volume; ``tlvr_parenchyma`` = TTV / parenchyma (the alternative).
+* Tumour outside the liver (:mod:`cned_viewer.measure.outside`) is left out of TTV and of the total
+  liver volume (``volumes_ml["tumour"]`` stays the whole label's volume).
+* Without liver parenchyma TLVR is not computable (None, with the reason in ``warnings``): a map of
+  tumour alone would otherwise give TLVR 1.0. An empty map is said to be empty.
 """
 
 from __future__ import annotations
@@ -59,19 +63,32 @@ def enclosed_per_slice(labels: np.ndarray, organ_box: Box | None) -> np.ndarray:
     return enclosed
 
 
-def burden_from_counts(counts: np.ndarray, enclosed: np.ndarray, geometry: Geometry, table: LabelTable) -> Burden:
-    """The :class:`Burden` from label counts and enclosed counts per value (summed over slices)."""
+NO_LIVER = ("no liver parenchyma labelled: TLVR is not computable (it needs the liver volume) and tumour cannot be "
+            "checked to lie in the liver; label the liver to get TLVR")
+EMPTY_MAP = "the label map is empty (every voxel is background): nothing was measured; load or draw the labels"
+
+
+def burden_from_counts(counts: np.ndarray, enclosed: np.ndarray, geometry: Geometry, table: LabelTable,
+                       outside_voxels: int = 0) -> Burden:
+    """The :class:`Burden` from label counts and enclosed counts per value (summed over slices).
+
+    ``outside_voxels``: tumour voxels outside the liver, left out of TTV and the total liver volume.
+    """
     voxel_ml = geometry.voxel_volume_ml
     volumes = {label.key: float(counts[label.value]) * voxel_ml for label in table.labels}
-    ttv = float(counts[TUMOUR]) * voxel_ml
-    organ_voxels = int(counts[LIVER_PARENCHYMA] + counts[TUMOUR] + sum(int(enclosed[v]) for v in VESSEL_VALUES))
+    tumour_voxels = int(counts[TUMOUR]) - outside_voxels
+    ttv = tumour_voxels * voxel_ml
+    organ_voxels = int(counts[LIVER_PARENCHYMA] + tumour_voxels + sum(int(enclosed[v]) for v in VESSEL_VALUES))
     total = organ_voxels * voxel_ml
     parenchyma = float(counts[LIVER_PARENCHYMA]) * voxel_ml
+    has_liver = bool(counts[LIVER_PARENCHYMA])
+    warnings = () if has_liver else ((EMPTY_MAP,) if not counts[1:].any() else (NO_LIVER,))
     return Burden(
         volumes_ml=volumes,
         total_liver_ml=total,
         ttv_ml=ttv,
-        tlvr=ttv / total if organ_voxels else None,
+        tlvr=ttv / total if has_liver else None,
         tlvr_denominator=TLVR_DENOMINATOR,
-        tlvr_parenchyma=ttv / parenchyma if counts[LIVER_PARENCHYMA] else None,
+        tlvr_parenchyma=ttv / parenchyma if has_liver else None,
+        warnings=warnings,
     )

@@ -7,7 +7,7 @@ import time
 from cned_viewer.core.case import Case
 from cned_viewer.core.labels import LabelMap
 from cned_viewer.measure.burden import ORGAN_VALUES, burden_from_counts, enclosed_per_slice, scan_labels
-from cned_viewer.measure.lesions import measure_lesions
+from cned_viewer.measure.lesions import LesionEngine
 from cned_viewer.measure.options import MeasureOptions
 from cned_viewer.measure.results import Measurements
 
@@ -36,8 +36,10 @@ def measure(case: Case | LabelMap, options: MeasureOptions | None = None) -> Mea
     timings["label_counts"] = (time.perf_counter() - clock) * 1e3
     clock = time.perf_counter()
     enclosed = enclosed_per_slice(labels, scan.box_of(*ORGAN_VALUES)).sum(axis=0)
-    burden = burden_from_counts(scan.counts, enclosed, geometry, label_map.table)
     timings["envelope"] = (time.perf_counter() - clock) * 1e3
-    lesion_set = measure_lesions(labels, segments, geometry, scan, burden.total_liver_ml, options, timings)
+    engine = LesionEngine(labels, segments, geometry, options)
+    engine.build(scan, timings)
+    burden = burden_from_counts(scan.counts, enclosed, geometry, label_map.table, engine.outside_voxels())
+    lesion_set = engine.result(burden.total_liver_ml)
     timings["total"] = (time.perf_counter() - start) * 1e3
     return Measurements(burden, lesion_set, timings, options=options.used(geometry))

@@ -65,7 +65,6 @@ class IncrementalMeasurer:
         self._scan: LabelScan = scan_labels(self._labels)
         self._enclosed = enclosed_per_slice(self._labels, self._scan.box_of(*ORGAN_VALUES))
         self._enclosed_total = self._enclosed.sum(axis=0)
-        self._burden = self._compute_burden()
         self._timings: dict[str, float] = {}
         self.lesions_stale = False
         self.dirty_box: Box | None = None
@@ -77,6 +76,7 @@ class IncrementalMeasurer:
         start = time.perf_counter()
         self._engine.build(self._scan, self._timings)
         self._timings["lesions_total"] = (time.perf_counter() - start) * 1e3
+        self._burden = self._compute_burden()  # after the lesions: tumour outside the liver is left out
         self.numbering = LesionNumbering.carried(numbering, self._labels.shape)  # lesion numbers stay across edits
         self._lesion_set = self.numbering.number(self._engine.result(self._burden.total_liver_ml), self._engine.tumour.components)
 
@@ -140,7 +140,8 @@ class IncrementalMeasurer:
             return True
         tumour_box = self._scan.box_of(TUMOUR)
         near_tumour = tumour_box is not None and boxes_intersect(grow_box(box, (1, 1, 1), self._labels.shape), tumour_box)
-        return bool(changed[LIVER_PARENCHYMA] and near_tumour)
+        liver_moved = self._engine.liver_flipped(self._scan) or self._engine.envelope_sensitive(box)  # tumour in or out of it
+        return bool(changed[LIVER_PARENCHYMA] and (near_tumour or liver_moved))
 
     def _refill_envelope(self, box: Box) -> None:
         organ_box = self._scan.box_of(*ORGAN_VALUES)
@@ -156,7 +157,7 @@ class IncrementalMeasurer:
     # -- results -----------------------------------------------------------------------------
     def _compute_burden(self) -> Burden:
         geometry, table = self._label_map.geometry, self._label_map.table
-        return burden_from_counts(self._scan.counts, self._enclosed_total, geometry, table)
+        return burden_from_counts(self._scan.counts, self._enclosed_total, geometry, table, self._engine.outside_voxels())
 
     @property
     def burden(self) -> Burden:
@@ -171,6 +172,7 @@ class IncrementalMeasurer:
                 self._segments_dirty = False
                 self._engine.set_segments(self._segments)
             self._engine.update(self._scan, self._tumour_dirty, self._parenchyma_dirty, self._vessel_dirty, timings)
+            self._burden = self._compute_burden()
             self._lesion_set = self.numbering.number(self._engine.result(self._burden.total_liver_ml), self._engine.tumour.components)
             timings["lesions_total"] = (time.perf_counter() - start) * 1e3
             self._timings = timings

@@ -30,6 +30,11 @@ runs, and the per-lesion results, so that after an edit only what the edit can r
   again (a counting sort). Distances and contact counts are exact against any superset of the
   vessel voxels that can matter, so this gives what the full measurement's banded search gives.
 
+Components that touch neither the parenchyma nor the liver envelope are "outside the liver"
+(:mod:`cned_viewer.measure.outside`): listed apart and left out of the lesions, the count, the
+TTV and the sensitivity range. Their classification is cached per component and redone for
+new components and for those on the slices of a parenchyma edit (the envelope is per slice).
+
 The full measurement is the same engine with every component new, so both agree exactly.
 """
 
@@ -52,6 +57,7 @@ from cned_viewer.kernels.shape import component_mask, object_shape, values_under
 from cned_viewer.kernels.surface import surface_voxels
 from cned_viewer.measure.burden import LabelScan
 from cned_viewer.measure.options import THRESHOLD_SLACK, MeasureOptions
+from cned_viewer.measure.outside import OUTSIDE, TOUCHES, where_is
 from cned_viewer.measure.results import Lesion, LesionSet, TinyLesion
 
 VESSEL_LABELS = {"portal_vein": PORTAL_VEIN, "hepatic_vein": HEPATIC_VEINS}
@@ -75,6 +81,12 @@ class _Component:
     surface: CellGrid | None = None
     vessels: dict = field(default_factory=dict)  # name -> (distance, contact, fraction)
     segments: tuple[int, ...] | None = None
+    liver: str | None = None  # where it lies: outside.TOUCHES, ENCLOSED or OUTSIDE (None: not decided yet)
+
+    def first_voxel(self, shape_zyx: tuple[int, int, int]) -> Box:
+        """The one-voxel box of the component's first voxel in raster order."""
+        z, y, x = (int(v) for v in np.unravel_index(self.first_raster, shape_zyx))
+        return (z, z + 1, y, y + 1, x, x + 1)
 
     def touches(self, g: Box) -> bool:
         """Whether a voxel of the component lies in box ``g``."""
@@ -148,11 +160,17 @@ class _Tracker:
         self.components = kept + new
         return new
 
-    def counted(self, min_voxels: float) -> int:
-        return sum(1 for c in self.components if c.voxels >= min_voxels)
+    def within(self, outside: list[_Component]) -> list[_Component]:
+        """This mask's components, less those lying in a tumour component outside the liver."""
+        if not outside:
+            return self.components
+        return [c for c in self.components if not any(o.touches(c.first_voxel(self.shape)) for o in outside)]
 
-    def voxels(self) -> int:
-        return sum(c.voxels for c in self.components)
+    def counted(self, min_voxels: float, outside: list[_Component]) -> int:
+        return sum(1 for c in self.within(outside) if c.voxels >= min_voxels)
+
+    def voxels(self, outside: list[_Component]) -> int:
+        return sum(c.voxels for c in self.within(outside))
 
 
 def _vessel_metrics(surface: CellGrid, near: CellGrid | None, whole, band_mm: float, threshold_mm: float):
@@ -209,6 +227,7 @@ class LesionEngine:
         self._whole: dict[int, CellGrid] = {}
         self._whole_points: dict[int, np.ndarray] = {}  # value -> int32[n, 3] surface voxels (any order)
         self._scan: LabelScan | None = None
+        self._liver_box: Box | None = None
 
     def _code_runs(self, box: Box, lo: int, hi: int) -> Runs:
         codes = erode_dilate(self.labels, box, TUMOUR, (LIVER_PARENCHYMA,))
@@ -282,7 +301,39 @@ class LesionEngine:
             comp.segments = self._segments_under(comp.runs())
 
     def _counted(self, comps: list[_Component]) -> list[_Component]:
-        return [c for c in comps if c.voxels >= self.min_voxels]
+        return [c for c in comps if c.voxels >= self.min_voxels and self._inside(c)]
+
+    # -- inside or outside the liver (see cned_viewer.measure.outside) --------------------
+    def _inside(self, comp: _Component) -> bool:
+        if comp.liver is None:
+            runs = (comp.z, comp.y, comp.x0, comp.x1)
+            comp.liver = where_is(self.labels, runs, comp.box, self.options.connectivity, self._liver_box)
+        return comp.liver != OUTSIDE
+
+    def set_liver(self, scan: LabelScan, parenchyma_dirty: Box | None) -> None:
+        """Follow the liver's box; forget where the components lie that an edit of its walls may move."""
+        liver_box = scan.box_of(LIVER_PARENCHYMA, PORTAL_VEIN, HEPATIC_VEINS) if scan.counts[LIVER_PARENCHYMA] else None
+        flipped = (self._liver_box is None) != (liver_box is None)
+        self._liver_box = liver_box
+        for comp in self.tumour.components:
+            if flipped or (parenchyma_dirty is not None and _same_slices(comp.box, parenchyma_dirty)):
+                comp.liver = None
+
+    def outside(self) -> list[_Component]:
+        """The tumour components outside the liver."""
+        return [c for c in self.tumour.components if not self._inside(c)]
+
+    def outside_voxels(self) -> int:
+        return sum(c.voxels for c in self.outside())
+
+    def liver_flipped(self, scan: LabelScan) -> bool:
+        """Whether the map gained its first parenchyma voxel or lost its last one since the last build or update."""
+        return (self._liver_box is None) == bool(scan.counts[LIVER_PARENCHYMA])
+
+    def envelope_sensitive(self, box: Box) -> bool:
+        """Whether a parenchyma edit in ``box``, away from the tumour, can move a component in or out of the
+        liver: one that does not touch the parenchyma lies on the slices of ``box`` (the envelope is per slice)."""
+        return any(c.liver != TOUCHES and _same_slices(c.box, box) for c in self.tumour.components)
 
     # -- full and incremental ----------------------------------------------------------------
     def build(self, scan: LabelScan, timings: dict[str, float]) -> None:
@@ -291,6 +342,7 @@ class LesionEngine:
         clock = time.perf_counter()
         tumour_box = scan.box_of(TUMOUR)
         new = self.tumour.rebuild(tumour_box)
+        self.set_liver(scan, None)
         clock = _lap(timings, "components", clock)
         code_box = None if tumour_box is None else grow_box(tumour_box, (1, 1, 1), self.labels.shape)
         if code_box is None:
@@ -325,6 +377,10 @@ class LesionEngine:
         new: list[_Component] = []
         if tumour_dirty is not None:
             new = self.tumour.update(tumour_dirty)
+        wall_dirty = None
+        for box in (parenchyma_dirty, *vessel_dirty.values()):  # the liver's walls: parenchyma and vessels
+            wall_dirty = union_box(wall_dirty, box)
+        self.set_liver(scan, wall_dirty)
         clock = _lap(timings, "components", clock)
         grown = None if tumour_dirty is None else grow_box(tumour_dirty, (1, 1, 1), shape)
         if grown is not None:
@@ -339,7 +395,7 @@ class LesionEngine:
         timings["shape"] = timings["vessel_contact"] = 0.0
         new_ids = {id(c) for c in new}
         for comp in self._counted(self.tumour.components):
-            if id(comp) in new_ids:
+            if id(comp) in new_ids or comp.surface is None:  # new, or back in the liver
                 self._measure_lesion(comp, {}, timings, whole_only=True)
                 continue
             t0 = time.perf_counter()
@@ -358,10 +414,14 @@ class LesionEngine:
         comps = sorted(self.tumour.components, key=lambda c: (-c.voxels, c.first_raster))
         lesions: list[Lesion] = []
         tiny: list[TinyLesion] = []
+        outside: list[TinyLesion] = []
         for comp in comps:
             centroid = tuple(float(v) for v in self.geometry.index_to_patient_mm(comp.index_sum / max(comp.voxels, 1)))
             bbox = _bbox_inclusive(comp.box)
             volume_ml = float(comp.voxels) * self.voxel_ml
+            if not self._inside(comp):
+                outside.append(TinyLesion(volume_ml, centroid, bbox))
+                continue
             if comp.voxels < self.min_voxels:
                 tiny.append(TinyLesion(volume_ml, centroid, bbox))
                 continue
@@ -387,27 +447,18 @@ class LesionEngine:
         if self.segments is not None:
             touched_all = {s for lesion in lesions for s in (lesion.segments or ())}
             bilobar = bool(touched_all & set(LEFT_SEGMENTS)) and bool(touched_all & set(RIGHT_SEGMENTS))
-        counts = [len(lesions), self.eroded.counted(self.min_voxels), self.dilated.counted(self.min_voxels)]
-        ttv_low_ml, ttv_high_ml = self.eroded.voxels() * self.voxel_ml, self.dilated.voxels() * self.voxel_ml
-        if not comps:
+        away = self.outside()
+        counts = [len(lesions), self.eroded.counted(self.min_voxels, away), self.dilated.counted(self.min_voxels, away)]
+        ttv_low_ml, ttv_high_ml = self.eroded.voxels(away) * self.voxel_ml, self.dilated.voxels(away) * self.voxel_ml
+        if len(away) == len(comps):
             counts = [0, 0, 0]
-        result = LesionSet(tuple(lesions), tuple(tiny), bilobar, None, None, min(counts), max(counts), ttv_low_ml, ttv_high_ml)
+        result = LesionSet(tuple(lesions), tuple(tiny), bilobar, None, None, min(counts), max(counts), ttv_low_ml, ttv_high_ml,
+                           outside_liver=tuple(outside), has_liver=self._liver_box is not None)
         return result.over_total(total_liver_ml)
 
 
-def measure_lesions(
-    labels: np.ndarray,
-    segments: np.ndarray | None,
-    geometry: Geometry,
-    scan: LabelScan,
-    total_liver_ml: float,
-    options: MeasureOptions,
-    timings_ms: dict[str, float],
-) -> LesionSet:
-    """Lesions, tiny lesions, bilobar flag and sensitivity range (see the module doc)."""
-    engine = LesionEngine(labels, segments, geometry, options)
-    engine.build(scan, timings_ms)
-    return engine.result(total_liver_ml)
+def _same_slices(a: Box, b: Box) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _lap(timings_ms: dict[str, float], name: str, since: float) -> float:

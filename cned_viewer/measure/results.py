@@ -53,7 +53,8 @@ class Lesion:
 
 @dataclass(frozen=True)
 class TinyLesion:
-    """A tumour component below the minimum volume: listed, not counted."""
+    """A tumour component listed, not counted: below the minimum volume, or outside the liver
+    (``LesionSet.outside_liver``, see :mod:`cned_viewer.measure.outside`)."""
 
     volume_ml: float
     centroid_mm: tuple[float, float, float]
@@ -73,6 +74,7 @@ class Burden:
     tlvr: float | None
     tlvr_denominator: str
     tlvr_parenchyma: float | None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class LesionSet:
     lesion_count_high: int
     ttv_low_ml: float = 0.0
     ttv_high_ml: float = 0.0
+    outside_liver: tuple[TinyLesion, ...] = ()
+    has_liver: bool = True
 
     @property
     def lesion_count(self) -> int:
@@ -100,9 +104,23 @@ class LesionSet:
             return None
         return tuple(sorted({s for lesion in self.lesions for s in (lesion.segments or ())}))
 
+    @property
+    def outside_liver_ml(self) -> float:
+        return sum(t.volume_ml for t in self.outside_liver)
+
     def over_total(self, total_liver_ml: float) -> LesionSet:
-        """The same lesions with ``tlvr_low`` / ``tlvr_high`` over another total liver volume."""
+        """The same lesions with ``tlvr_low`` / ``tlvr_high`` over another total liver volume (None without liver)."""
+        if not self.has_liver:
+            return replace(self, tlvr_low=None, tlvr_high=None)
         return replace(self, tlvr_low=ratio(self.ttv_low_ml, total_liver_ml), tlvr_high=ratio(self.ttv_high_ml, total_liver_ml))
+
+    def warnings(self) -> tuple[str, ...]:
+        """One line per tumour component outside the liver (left out of count, TTV and TLVR)."""
+        return tuple(
+            f"tumour component outside the liver ({t.volume_ml:.2f} mL at x {t.centroid_mm[0]:.1f}, y {t.centroid_mm[1]:.1f}, "
+            f"z {t.centroid_mm[2]:.1f} mm) touches neither the liver parenchyma nor the liver envelope: it is not "
+            "counted as a liver metastasis and is left out of the lesion count, TTV and TLVR; check the mask"
+            for t in self.outside_liver)
 
 
 def ratio(numerator_ml: float, denominator_ml: float) -> float | None:
@@ -145,8 +163,15 @@ class Measurements:
             "lesion_count_low": s.lesion_count_low,
             "lesion_count_high": s.lesion_count_high,
             "tiny_lesions": [t.to_json() for t in s.tiny_lesions],
+            "tumour_outside_liver": [t.to_json() for t in s.outside_liver],
             "bilobar": s.bilobar,
             "segments_involved": None if s.segments_involved is None else list(s.segments_involved),
             "lesions": [lesion.to_json() for lesion in s.lesions],
             "timings_ms": {k: round(v, 3) for k, v in self.timings_ms.items()},
+            "warnings": list(self.warnings),
         }
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a reader must know about this measurement: no liver, an empty map, tumour outside the liver."""
+        return self.burden.warnings + self.lesion_set.warnings()

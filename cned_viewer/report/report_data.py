@@ -15,7 +15,8 @@ from typing import Any
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
 from cned_viewer.core.dicom_text import format_tag
-from cned_viewer.scores.evidence import evidence_for
+from cned_viewer.scores.evidence import cutoffs_for, evidence_for
+from cned_viewer.scores.inputs import input_warnings
 from cned_viewer.scores.results import InputValue, ScoreResult, format_number
 
 DISCLAIMER = (
@@ -88,10 +89,12 @@ def pseudonym_for(case: Case) -> str:
 def tlvr_text(measurements: Mapping[str, Any]) -> str:
     """TLVR as the panel shows it: value, sensitivity range and denominator."""
     if measurements.get("tlvr") is None:
-        return "not computable (no liver volume)"
-    text = format_number(measurements["tlvr"])
+        return "not computable (no liver parenchyma labelled)"
+    cut = cutoffs_for("tlvr")
+    text = format_number(measurements["tlvr"], cut)
     if measurements.get("tlvr_low") is not None:
-        text += f" (range {format_number(measurements['tlvr_low'])}-{format_number(measurements['tlvr_high'])} for a one-voxel change of the tumour border)"
+        text += (f" (range {format_number(measurements['tlvr_low'], cut)}-{format_number(measurements['tlvr_high'], cut)} "
+                 "for a one-voxel change of the tumour border)")
     return text
 
 
@@ -117,6 +120,10 @@ def _measurement_rows(m: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         count += f" (range {m['lesion_count_low']}-{m['lesion_count_high']} if touching lesions merge or split)"
     if tiny:
         count += f"; {len(tiny)} tiny component(s) under the minimum volume not counted"
+    outside = m.get("tumour_outside_liver") or []
+    if outside:
+        count += (f"; {len(outside)} tumour component(s) outside the liver ({sum(t['volume_ml'] for t in outside):.2f} mL) "
+                  "not counted and left out of TTV and TLVR")
     rows = [
         ("Total liver volume", f"{_ml(m.get('total_liver_ml'))} ({str(m.get('tlvr_denominator', '')).split(': ', 1)[-1]})"),
         ("Liver parenchyma", _ml(volumes.get("liver_parenchyma"))),
@@ -143,6 +150,9 @@ def lesion_definition(options: Mapping[str, Any]) -> str:
 
 
 LESION_HEADER = ("#", "Volume (mL)", "Feret (mm)", "Axial (mm)", "Segments", "Portal vein", "Hepatic veins")
+#: Column headers of the score tables, with their units (for the PDF writer).
+CNED_ITEM_HEADER = ("Item", "Points (of the item's maximum)", "Origin and value (unit)")
+SCORE_HEADER = ("Score", "Total (points of maximum, or value in mL)", "Risk group", "Status")
 
 
 def _lesion_rows(lesions: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, ...], ...]:
@@ -173,7 +183,8 @@ def _cned_items(result: ScoreResult) -> tuple[tuple[str, str, str], ...]:
     for item in result.items:
         points = "?" if item.points is None else str(item.points)
         values = "; ".join(_input_text(i, item.origin) for i in item.inputs)
-        rows.append((item.label, f"{points} / {item.max_points}", f"{ORIGIN_TEXT[item.origin]}: {values}"))
+        caveat = f"; NOTE: {item.caveat}" if item.caveat else ""
+        rows.append((item.label, f"{points} / {item.max_points}", f"{ORIGIN_TEXT[item.origin]}: {values}{caveat}"))
     return tuple(rows)
 
 
@@ -191,6 +202,7 @@ def _score_rows(results: Sequence[ScoreResult]) -> tuple[tuple[str, str, str, st
         status = "complete" if result.complete else "missing: " + ", ".join(result.missing_labels())
         if result.is_borderline:
             status += "; BORDERLINE"
+        status += "".join(f"; NOTE: {caveat}" for caveat in result.caveats)
         rows.append((result.name, result.total_text(), result.group or "-", status))
     return tuple(rows)
 
@@ -253,7 +265,9 @@ def build_report_data(
     secrets = identifying_values(case) if deidentify else []
     scrub = (lambda text: _scrub(text, secrets)) if deidentify else (lambda text: text)
     who = pseudonym_for(case) if deidentify else format_tag("PatientName", case.metadata.get("PatientName")) or str(case.metadata.get("PatientID") or "")
-    notices = tuple(scrub(w) for w in [*case.warnings, *measurements.get("warnings", []), *extra_notices])
+    inputs = {i.name: i for r in results for item in r.items for i in item.inputs}
+    notices = tuple(scrub(w) for w in dict.fromkeys(
+        [*case.warnings, *measurements.get("warnings", []), *input_warnings(inputs), *extra_notices]))
     sections = tuple(
         ExtraSection(scrub(x.title), tuple((scrub(a), scrub(b)) for a, b in x.rows), tuple(scrub(t) for t in x.paragraphs), x.source)
         for x in extra_sections

@@ -3,7 +3,9 @@
 One box per group (patient, pathology, history, labs, molecular, treatment), each input with
 its unit and "unknown". The imaging group shows each measured value and an override box:
 a value typed there replaces the measurement in the scores, and the row says so. An invalid
-entry turns red and keeps its text; the last valid data stays in force until it is fixed.
+entry turns red and keeps its text; the last valid data stays in force until it is fixed. A
+value outside its plausible range is accepted, turns yellow and is named with the likely
+unit mistake (e.g. "mm typed as cm?"). :meth:`ClinicalForm.focus_field` shows one input.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,16 +23,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from cned_viewer.core.clinical import CLINICAL_FIELDS, GROUPS, IMAGE_FIELDS, ClinicalData, FieldSpec
+from cned_viewer.core.clinical import CLINICAL_FIELDS, FIELDS_BY_NAME, GROUPS, IMAGE_FIELDS, ClinicalData, FieldSpec
 from cned_viewer.errors import UserError
 from cned_viewer.scores.inputs import Measured
 
 UNKNOWN = "unknown"
 INVALID_STYLE = "background: #ffd6d6;"
+IMPLAUSIBLE_STYLE = "background: #fff3c4;"
 OVERRIDE_STYLE = "color: #c05800; font-weight: bold;"
 
 
@@ -62,6 +66,9 @@ class ClinicalForm(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00000;")
+        self.plausibility = QLabel()
+        self.plausibility.setWordWrap(True)
+        self.plausibility.setStyleSheet("color: #8a5a00;")
         content = QWidget()
         column = QVBoxLayout(content)
         for group, heading in GROUPS.items():
@@ -70,13 +77,14 @@ class ClinicalForm(QWidget):
                 column.addWidget(self._group_box(heading, specs))
         column.addWidget(self._imaging_box(GROUPS["imaging"]))
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.message)
-        layout.addWidget(scroll)
+        layout.addWidget(self.plausibility)
+        layout.addWidget(self.scroll)
 
     def _group_box(self, heading: str, specs: list[FieldSpec]) -> QGroupBox:
         box = QGroupBox(heading)
@@ -137,6 +145,7 @@ class ClinicalForm(QWidget):
         self._loading = False
         self.message.clear()
         self._show_measured()
+        self._show_plausibility()
 
     def set_measured(self, measured: Mapping[str, Measured]) -> None:
         """Show the values measured on the image beside their override boxes."""
@@ -186,7 +195,32 @@ class ClinicalForm(QWidget):
         if updated is not None and updated != self.clinical:
             self.clinical = updated
             self._show_measured()
+            self._show_plausibility()
             self.clinical_changed.emit(updated)
+
+    def _show_plausibility(self) -> None:
+        """Yellow for each typed value outside its plausible range, and the warnings above the form."""
+        flagged = {spec.name for spec in CLINICAL_FIELDS if spec.plausibility(getattr(self.clinical, spec.name))}
+        flagged |= {name for name, o in self.clinical.overrides.items() if FIELDS_BY_NAME[name].plausibility(o.value)}
+        for name, widget in (*self.inputs.items(), *self.override_edits.items()):
+            if widget.styleSheet() != INVALID_STYLE:
+                widget.setStyleSheet(IMPLAUSIBLE_STYLE if name in flagged and isinstance(widget, QLineEdit) else "")
+        self.plausibility.setText("\n".join(f"\u26a0 {w}" for w in self.clinical.warnings()))
+
+    def field_widget(self, name: str) -> QWidget:
+        """The input of field ``name`` (its override box for an image item); KeyError if there is none."""
+        return self.inputs[name] if name in self.inputs else self.override_edits[name]
+
+    def focus_field(self, name: str) -> None:
+        """Show the input of field ``name`` (scrolled into view) and give it the keyboard focus."""
+        widget = self.field_widget(name)
+        child, parent = self, self.parentWidget()
+        while parent is not None:  # bring the form's tab (or page) to the front
+            if isinstance(parent, QStackedWidget):
+                parent.setCurrentWidget(child)
+            child, parent = parent, parent.parentWidget()
+        self.scroll.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @staticmethod
     def _checked(spec: FieldSpec, widget: QWidget, raw: Any, errors: list[str]) -> tuple[bool, Any]:
