@@ -15,7 +15,7 @@ import SimpleITK as sitk
 
 from cned_viewer.commands.common import print_json
 from cned_viewer.errors import UserError
-from cned_viewer.io.dicom_series import DicomScan, check_slice_geometry, read_header, scan_dicom_folder, truncated_files, truncation_message
+from cned_viewer.io.dicom_series import DicomScan, check_slice_geometry, looks_like_dicom, scan_dicom_folder, truncated_files, truncation_message
 from cned_viewer.io.images import check_readable, has_image_suffix, read_image_information
 from cned_viewer.io.sitk_bridge import geometry_of
 
@@ -93,7 +93,7 @@ def describe(path: Path) -> dict:
     if has_image_suffix(path):
         return describe_image(path)
     check_readable(path, "file")
-    if read_header(path) is None:
+    if not looks_like_dicom(path):
         raise UserError(f"{path.name} is neither a DICOM file nor a NIfTI/NRRD/MHA image ({path.stat().st_size} bytes); "
                         "give a DICOM folder, a DICOM file or an image file")
     scan = scan_dicom_folder(path.parent)

@@ -161,7 +161,8 @@ def permission_hint(path: Path) -> str:
 def read_header(path: Path) -> pydicom.Dataset | None:
     """The header of a DICOM file (with or without preamble), or None when it is not DICOM.
 
-    Raises PermissionError; a damaged header comes back partial (see :func:`_damage`).
+    Raises PermissionError, and :class:`HeaderError` for a file marked ``DICM`` whose header cannot
+    be parsed; a header cut short may also come back partial (see :func:`_incomplete`).
     """
     with quiet_pydicom():
         try:
@@ -170,8 +171,31 @@ def read_header(path: Path) -> pydicom.Dataset | None:
             raise
         except InvalidDicomError:
             return _read_without_preamble(path)
-        except (OSError, EOFError, ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError):
+        except Exception as error:  # noqa: BLE001 - untrusted bytes make pydicom fail in many ways
+            if _has_dicm_marker(path):
+                raise HeaderError(f"the header cannot be read ({type(error).__name__}: {str(error)[:80]})") from None
             return None
+
+
+def looks_like_dicom(path: Path) -> bool:
+    """Whether ``path`` is a DICOM file, readable or damaged (PermissionError when it cannot be opened)."""
+    try:
+        return read_header(path) is not None
+    except HeaderError:
+        return True
+
+
+class HeaderError(ValueError):
+    """A DICOM file (it has the ``DICM`` marker) whose header cannot be parsed."""
+
+
+def _has_dicm_marker(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(128)
+            return handle.read(4) == b"DICM"
+    except OSError:
+        return False
 
 
 def _read_without_preamble(path: Path) -> pydicom.Dataset | None:
@@ -280,26 +304,29 @@ def scan_dicom_folder(folder: str | os.PathLike) -> DicomScan:
 
 def _add_file(path: Path, by_uid: dict[str, SeriesInfo], skipped: list[Path], damaged: list[DamagedFile]) -> None:
     """File ``path`` as a slice of its series, as skipped (not DICOM) or as damaged (named, with why)."""
+    uid = None
     try:
         ds = read_header(path)
-    except PermissionError:
-        damaged.append(DamagedFile(path, "permission denied"))
-        return
-    if ds is None:
-        skipped.append(path)
-        return
-    uid = _series_key(path, ds) if getattr(ds, "SeriesInstanceUID", None) else None
-    if not getattr(ds, "Rows", None):
-        reason = _incomplete(ds)
-        (damaged.append(DamagedFile(path, reason, uid)) if reason else skipped.append(path))
-        return
-    try:
+        if ds is None:
+            skipped.append(path)
+            return
+        uid = _series_key(path, ds) if getattr(ds, "SeriesInstanceUID", None) else None
+        if not getattr(ds, "Rows", None):
+            reason = _incomplete(ds)
+            (damaged.append(DamagedFile(path, reason, uid)) if reason else skipped.append(path))
+            return
         header = slice_header(path, ds)
         uid = _series_key(path, ds)
         if uid not in by_uid:
             by_uid[uid] = _new_series(uid, ds)
+    except PermissionError:
+        damaged.append(DamagedFile(path, "permission denied"))
+        return
     except ValueError as error:  # one bad file must not stop the scan: it is named instead
         damaged.append(DamagedFile(path, f"{error}", uid))
+        return
+    except Exception as error:  # noqa: BLE001 - values of a damaged header fail lazily, in many ways
+        damaged.append(DamagedFile(path, f"the header cannot be read ({type(error).__name__})", uid))
         return
     by_uid[uid].slices.append(header)
 

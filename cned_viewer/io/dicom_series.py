@@ -22,7 +22,7 @@ from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.volume import Volume
 from cned_viewer.errors import UserError
 from cned_viewer.io.dicom_scan import (  # noqa: F401 - re-exported: the scan's names were defined here first
-    IMAGE_MODALITIES, METADATA_TAGS, SEG_SOP_CLASS, DamagedFile, DicomScan, SeriesInfo, SliceHeader, quiet_pydicom, read_header,
+    IMAGE_MODALITIES, METADATA_TAGS, SEG_SOP_CLASS, DamagedFile, DicomScan, SeriesInfo, SliceHeader, looks_like_dicom, quiet_pydicom, read_header,
     scan_dicom_folder, slice_steps_mm,
 )
 from cned_viewer.io.sitk_bridge import array_and_geometry

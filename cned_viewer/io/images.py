@@ -11,7 +11,7 @@ import SimpleITK as sitk
 
 from cned_viewer.core.volume import Volume
 from cned_viewer.errors import UserError
-from cned_viewer.io.dicom_series import DicomScan, damage_message, load_dicom_series, read_header, scan_dicom_folder
+from cned_viewer.io.dicom_series import DicomScan, damage_message, load_dicom_series, looks_like_dicom, scan_dicom_folder
 from cned_viewer.io.itk_messages import captured_stderr, itk_failure
 from cned_viewer.io.nifti_header import check_nifti, is_nifti, nonfinite_mask
 from cned_viewer.io.sitk_bridge import array_and_geometry, nonfinite_warning
@@ -105,7 +105,7 @@ def load_image(path: str | os.PathLike | DicomScan, series: str | None = None) -
         warning = nonfinite_warning(array, f"image {source.name}")
         return LoadedImage(Volume(array, geometry), source, warnings=[warning] if warning else [])
     check_readable(source, "file")
-    if read_header(source) is None:
+    if not looks_like_dicom(source):
         raise UserError(f"{source.name} is neither a NIfTI/NRRD/MHA image nor a DICOM image; open a DICOM folder or an image file")
     scan = scan_dicom_folder(source.parent)
     owner = next((s for s in scan.series if any(sl.path == source for sl in s.slices)), None)

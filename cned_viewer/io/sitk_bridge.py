@@ -12,6 +12,9 @@ from cned_viewer.core.geometry import Geometry
 from cned_viewer.errors import UserError
 from cned_viewer.io.atomic import atomic_write
 
+#: Voxel sizes outside this range (mm) are a broken header, not a scan.
+MIN_SPACING_MM, MAX_SPACING_MM = 1e-3, 1e3
+
 sitk.ProcessObject.SetGlobalWarningDisplay(False)  # ITK's warnings are raw console text; the checks here say it clearly
 
 
@@ -19,8 +22,12 @@ sitk.ProcessObject.SetGlobalWarningDisplay(False)  # ITK's warnings are raw cons
 def geometry_of(image: sitk.Image | sitk.ImageFileReader, what: str = "image") -> Geometry:
     """The :class:`Geometry` of a 3D SimpleITK image (or a reader that read its header); UserError if it lies."""
     spacing, origin, direction = image.GetSpacing(), image.GetOrigin(), image.GetDirection()
+    shown = ", ".join(f"{v:g}" for v in spacing)
     if not (np.all(np.isfinite(spacing)) and min(spacing) > 0):
-        raise UserError(f"{what}: voxel size {', '.join(f'{v:g}' for v in spacing)} mm is zero, negative or not a number; re-export the image with the right voxel size")
+        raise UserError(f"{what}: voxel size {shown} mm is zero, negative or not a number; re-export the image with the right voxel size")
+    if not (MIN_SPACING_MM <= min(spacing) and max(spacing) <= MAX_SPACING_MM):
+        raise UserError(f"{what}: voxel size {shown} mm is implausible for a scan ({MIN_SPACING_MM:g} to {MAX_SPACING_MM:g} mm); "
+                        "the header is wrong, re-export the image with the right voxel size")
     matrix = np.asarray(direction, dtype=float).reshape(3, 3)
     if not (np.all(np.isfinite(origin)) and np.all(np.isfinite(matrix)) and abs(abs(np.linalg.det(matrix)) - 1) < 1e-3):
         raise UserError(f"{what}: its origin or orientation in the header is not valid (not a number, or axes not perpendicular); re-export the image")

@@ -460,3 +460,4 @@ def _(kit: Kit) -> Call:
 def _(kit: Kit) -> Call:
     table = kit.write("cases.csv", "image,labels\nimg.nii.gz,lab.nii.gz\n")
     return Call(["batch", str(table), "-o", str(kit.folder("outdir"))], words=OUTPUT_WORDS["existing_folder"])
+_nifti_case("nifti-implausible-spacing", "huge.nii", ("implausible",), patches=[(PIXDIM + 4, "f", [1e12])])

@@ -4,9 +4,6 @@ inputs unchanged (hashes) and leaves no partial or temporary file."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +15,6 @@ from bad_input_kit import BadCase, Kit, run_call, snapshot
 def test_the_corpus_is_large_enough() -> None:
     assert len(CASES) >= 80
     assert len({c.id for c in CASES}) == len(CASES)
-
-
-@pytest.fixture
-def work() -> Iterator[Path]:
-    """A folder the unprivileged user can reach (pytest's tmp_path is private to root)."""
-    folder = Path(tempfile.mkdtemp(prefix="cned-bad-input-"))
-    folder.chmod(0o755)
-    yield folder
-    for path in folder.rglob("*"):
-        if not path.is_symlink():
-            path.chmod(0o700 if path.is_dir() else 0o600)
-    shutil.rmtree(folder)
 
 
 @pytest.mark.data
