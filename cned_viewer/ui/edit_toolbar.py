@@ -105,6 +105,9 @@ class EditDock(QDockWidget):
         for choice in PAINT_OVER:
             self.paint_over_box.addItem(PAINT_OVER_TEXT[choice], choice)
         self.paint_over_box.setToolTip(PAINT_OVER_TIP)
+        for box in (self.label_box, self.paint_over_box):  # long entries elide instead of widening the dock
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(14)
         form.addRow(self.liver_box)
         form.addRow("Paint over", self.paint_over_box)
         layout.addLayout(form)

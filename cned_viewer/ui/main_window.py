@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self.lesion_table.lesion_selected.connect(self.select_lesion)
         self.view3d.lesion_picked.connect(self.select_lesion)
         self.clinical_form.clinical_changed.connect(self._clinical_changed)
+        self.score_panel.missing_input_clicked.connect(self.clinical_form.focus_field)
         self.display_toolbar.window_chosen.connect(self.set_window)
         self.display_toolbar.opacity_chosen.connect(lambda opacity: self._set_overlay(opacity=opacity))
         self.display_toolbar.outline_chosen.connect(lambda outline: self._set_overlay(outline=outline))

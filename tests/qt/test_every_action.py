@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
@@ -242,3 +243,12 @@ def test_save_dialogs_start_beside_the_case(qtbot, window, demo_files, wait_read
     _press(qtbot, window, "Ctrl+S")
     _press(qtbot, window, "Ctrl+Alt+S")
     assert starts == [str(image.parent / "demo_ct.cned"), str(image.parent / "demo_ct-labels.nii.gz")]
+
+
+def test_a_click_on_the_score_headline_opens_the_missing_field(qtbot, ready_window) -> None:
+    window = ready_window
+    assert "differentiation of the primary missing" in window.score_panel.cned_total.text()
+    qtbot.mouseClick(window.score_panel.cned_total, Qt.MouseButton.LeftButton)
+    field = window.clinical_form.field_widget("differentiation")
+    assert window.side_tabs.currentWidget() is window.clinical_form
+    qtbot.waitUntil(field.hasFocus, timeout=3000)

@@ -94,7 +94,9 @@ def test_ircad_case_end_to_end(qtbot, gui_window, shared_data, wait_ready) -> No
         box.setCurrentIndex(box.findData("poor"))
     engine = next(r for r in evaluate_all(build_inputs(ClinicalData(differentiation="poor"), expected.to_json())) if r.score_id == "cned")
     assert window.score_panel.cned_total.text().startswith(f"C-NED {engine.total_text()}")
-    assert f"= {round(expected.tlvr, 4):.6g};" in window.score_panel.details_text()
+    from cned_viewer.core.formatting import format_value
+
+    assert f"= {format_value(expected.tlvr, (0.23,))};" in window.score_panel.details_text()
 
     qtbot.wait(50)  # let the render window draw before grabbing
     shown = window.view3d.picture()

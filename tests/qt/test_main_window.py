@@ -29,7 +29,9 @@ def test_demo_case_fills_every_panel(demo_window) -> None:
     assert demo_window.lesion_table.rowCount() == expected.lesion_count
     assert demo_window.volumes_table.rowCount() == 4
     assert "C-NED" in demo_window.score_panel.cned_total.text()
-    assert f"{expected.tlvr:.4f}"[:5] in demo_window.score_panel.details_text()
+    from cned_viewer.core.formatting import format_value
+
+    assert f"TLVR: {format_value(expected.tlvr, (0.23,))}" in demo_window.score_panel.details_text()
     assert demo_window.view3d.picture().std() > 5, "3D picture is blank"
 
 
