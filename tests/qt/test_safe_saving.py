@@ -66,10 +66,12 @@ def test_recovery_is_offered_and_recovered(qtbot, edited, window, wait_ready, qu
     edits.autosaver = None
     quiet_questions["answers"]["recovery"] = "recover"
     window.offer_recovery(found)
-    qtbot.waitUntil(lambda: window.case is not None and window.case.metadata.get("recovered"), timeout=60_000)
+    qtbot.waitUntil(lambda: window.case is not None and window.edits.recovery_folder == str(found[0].folder), timeout=60_000)
     wait_ready(window)
     assert np.array_equal(window.case.labels.array, expected)
     assert window.edits.has_unsaved_changes
     assert [p.operation for p in window.case.provenance] == ["paint"]
     assert window.edits.session.log.entries is window.case.provenance
+    assert found[0].folder.exists() and window.edits.autosaver.folder == found[0].folder  # continued until saved
+    window.edits.saved(window.edits.session.revision)
     assert not found[0].folder.exists()
