@@ -44,7 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def measurements_json(case: Case, options: MeasureOptions | None = None) -> dict:
     """The JSON ``measure`` prints: image geometry, the engine's measurements (with the options used), warnings."""
-    return {"image": case.image.geometry.to_json(), **measure(case, options).to_json(), "warnings": list(case.warnings)}
+    measured = measure(case, options).to_json()
+    warnings = list(dict.fromkeys([*case.warnings, *measured.pop("warnings", [])]))  # the loaders' and the measurement's
+    return {"image": case.image.geometry.to_json(), **measured, "warnings": warnings}
 
 
 def csv_cell(value: Any) -> Any:

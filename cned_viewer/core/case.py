@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cned_viewer.core.clinical import ClinicalData
+from cned_viewer.core.dicom_text import format_person_name
 from cned_viewer.core.labels import LabelMap
 from cned_viewer.core.provenance import Provenance
 from cned_viewer.core.volume import Volume
@@ -39,8 +40,8 @@ class Case:
 
 
 def case_title(metadata: dict[str, Any]) -> str:
-    """Whose case and which series, for the user: ``Doe^John (ID 123), CT abdomen`` ("" if unknown)."""
-    patient = str(metadata.get("PatientName") or "").strip()
+    """Whose case and which series, for the user: ``Doe, John (ID 123), series CT abdomen`` ("" if unknown)."""
+    patient = format_person_name(metadata.get("PatientName") or "").strip()
     patient_id = str(metadata.get("PatientID") or "").strip()
     who = f"{patient} (ID {patient_id})" if patient and patient_id else patient or (f"patient ID {patient_id}" if patient_id else "")
     series = str(metadata.get("SeriesDescription") or "").strip()

@@ -30,13 +30,13 @@ _HEADER_TAGS = [
     "SOPClassUID", "Modality", "SeriesInstanceUID", "SeriesDescription", "SeriesNumber",
     "ImagePositionPatient", "ImageOrientationPatient", "PixelSpacing", "SliceThickness",
     "SpacingBetweenSlices", "Rows", "Columns", "BitsAllocated", "SamplesPerPixel", "PhotometricInterpretation",
-    "NumberOfFrames", "PatientName", "PatientID", "PatientBirthDate", "PatientSex",
+    "NumberOfFrames", "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "PatientAge",
     "StudyInstanceUID", "StudyDate", "StudyDescription", "AccessionNumber",
     "InstitutionName", "Manufacturer", "ReferringPhysicianName", "FrameOfReferenceUID",
 ]
 #: Header values copied into a case's metadata (identifying ones are de-identified on request).
 METADATA_TAGS = (
-    "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyInstanceUID",
+    "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "PatientAge", "StudyInstanceUID",
     "StudyDate", "StudyDescription", "AccessionNumber", "InstitutionName", "Manufacturer",
     "ReferringPhysicianName", "SeriesInstanceUID", "SeriesDescription", "Modality",
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ DISCLAIMER = (
 ORIGIN_TEXT = {"image": "measured on the image", "typed": "typed", "override": "overridden by hand", "missing": "MISSING"}
 #: DICOM values that identify a patient (or lead to one); shown only when not de-identified.
 IDENTIFYING_TAGS = (
-    "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "AccessionNumber", "InstitutionName",
+    "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "PatientAge", "AccessionNumber", "InstitutionName",
     "ReferringPhysicianName", "StudyDate", "StudyDescription", "StudyInstanceUID", "SeriesInstanceUID",
 )
 _SHOWN_TAGS = (("PatientName", "Patient"), ("PatientID", "Patient ID"), ("PatientBirthDate", "Birth date"),
@@ -170,19 +171,11 @@ def _lesion_rows(lesions: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, ...],
     )
 
 
-def _input_text(value: InputValue, stated: str) -> str:
-    """An input as :meth:`InputValue.text` gives it, less its origin where the row already states it."""
-    text = value.text()  # e.g. "poor (typed)", "0.25 (image, range 0.21-0.27)"
-    if value.origin == stated and value.origin in ("image", "typed"):
-        text = text.replace(f" ({value.origin})", "").replace(f"({value.origin}, ", "(")
-    return text
-
-
 def _cned_items(result: ScoreResult) -> tuple[tuple[str, str, str], ...]:
     rows = []
     for item in result.items:
         points = "?" if item.points is None else str(item.points)
-        values = "; ".join(_input_text(i, item.origin) for i in item.inputs)
+        values = "; ".join(i.text(stated=item.origin) for i in item.inputs)
         caveat = f"; NOTE: {item.caveat}" if item.caveat else ""
         rows.append((item.label, f"{points} / {item.max_points}", f"{ORIGIN_TEXT[item.origin]}: {values}{caveat}"))
     return tuple(rows)
@@ -231,6 +224,8 @@ def _identification(case: Case, deidentify: bool) -> tuple[tuple[str, str], ...]
 def identifying_values(case: Case) -> list[str]:
     """The values de-identification must remove from every text (longest first)."""
     values = {str(case.metadata.get(tag) or "").strip() for tag in IDENTIFYING_TAGS}
+    printed = [tag for tag in IDENTIFYING_TAGS if tag not in ("PatientSex", "PatientAge") and case.metadata.get(tag)]
+    values |= {format_tag(tag, case.metadata[tag]).strip() for tag in printed}  # as printed (sex and age are words)
     for key in ("source", "labels_source"):
         path = str(case.metadata.get(key) or "")
         values.update(part for part in path.replace("\\", "/").split("/") if len(part) >= 4)
@@ -239,8 +234,9 @@ def identifying_values(case: Case) -> list[str]:
 
 
 def _scrub(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with every secret replaced, whatever its letter case (names are printed capitalised)."""
     for secret in secrets:
-        text = text.replace(secret, REMOVED)
+        text = re.sub(re.escape(secret), REMOVED, text, flags=re.IGNORECASE)
     return text
 
 

@@ -65,15 +65,20 @@ class InputValue:
         cutoffs = cutoffs_for(self.name)
         return spec.display(value, cutoffs) if spec else ("unknown" if value is None else format_number(value, cutoffs))
 
-    def text(self) -> str:
-        """E.g. ``9 (override; image 8)``, ``0.25 (image, range 0.21-0.27)``, ``unknown``."""
+    def text(self, stated: str | None = None) -> str:
+        """E.g. ``9 (override; image 8)``, ``0.25 (image, range 0.21-0.27)``, ``unknown``.
+
+        ``stated``: the origin the reader already sees beside the value; it is not repeated
+        (``poor``, not ``typed: poor (typed)``)."""
         if self.origin == "missing":
             return "unknown"
         if self.origin == "override":
             return f"{self.display()} (override; image {self.display(self.image_value)})"
         cutoffs = cutoffs_for(self.name)
-        extra = f", range {format_number(self.low, cutoffs)}-{format_number(self.high, cutoffs)}" if self.has_range else ""
-        return f"{self.display()} ({self.origin}{extra})"
+        extra = f"range {format_number(self.low, cutoffs)}-{format_number(self.high, cutoffs)}" if self.has_range else ""
+        if self.origin == stated:
+            return f"{self.display()} ({extra})" if extra else self.display()
+        return f"{self.display()} ({self.origin}{', ' + extra if extra else ''})"
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "label": self.label, "value": self.value, "origin": self.origin,

@@ -536,7 +536,9 @@ class MainWindow(QMainWindow):
         case = self._case_snapshot()
         self.statusBar().showMessage(f"Writing the report {path}...")
         options = self.measure_options
-        self.reporter.submit(lambda: write_case_report(case, path, page_size, deidentify, plugins=self.plugins, options=options))
+        numbering = self.edits.measurer.numbering.snapshot() if self.edits.measurer is not None else None  # as the viewer numbers them
+        self.reporter.submit(lambda: write_case_report(case, path, page_size, deidentify, plugins=self.plugins, options=options,
+                                                       numbering=numbering))
 
     def _report_done(self, path: Path) -> None:
         self.statusBar().showMessage(f"Report written: {path}", 15000)
@@ -621,10 +623,11 @@ class MainWindow(QMainWindow):
             view.refresh()
         self._stage(1, "the tumour burden")
         self.mesher.cancel()
+        numbering = self.edits.measurer.numbering.snapshot() if self.edits.measurer is not None else None  # lesions keep their numbers
         self.edits.set_measurer(None)
         self.edit_dock.setEnabled(False)
         options = self.measure_options
-        self.measurer.submit(lambda: (IncrementalMeasurer(case, options), None))
+        self.measurer.submit(lambda: (IncrementalMeasurer(case, options, numbering=numbering), None))
 
     def _measurer_built(self, built: tuple[IncrementalMeasurer, Any]) -> None:
         measurer, source = built
@@ -870,6 +873,7 @@ class MainWindow(QMainWindow):
         if not self.edits.updating:
             self.show_stale(False)
         restore_view_state(self._pending_view_state, self.views, self.view3d, self.display_toolbar)
+        self.display_toolbar.show_window(*self.views["axial"].window)
         selected = self._pending_view_state.get("selected_lesion")
         self._pending_view_state = {}
         if selected:
@@ -917,9 +921,11 @@ class MainWindow(QMainWindow):
 
     # view settings ------------------------------------------------------------------
     def set_window(self, width: float, level: float) -> None:
+        """Every slice view at this window; the toolbar names it (a preset, or custom after a right drag)."""
         for view in self.views.values():
             if view.window != (width, level):
                 view.set_window(width, level)
+        self.display_toolbar.show_window(width, level)
 
     def _set_overlay(self, opacity: float | None = None, outline: bool | None = None) -> None:
         for view in self.views.values():

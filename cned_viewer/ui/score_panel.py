@@ -52,7 +52,7 @@ def missing_links(names: Sequence[str]) -> str:
 
 def item_html(item: ItemResult) -> str:
     points = "?" if item.points is None else str(item.points)
-    values = "; ".join(f"{escape(i.label)}: {escape(i.text())}" for i in item.inputs)
+    values = "; ".join(f"{escape(i.label)}: {escape(i.text(stated=item.origin))}" for i in item.inputs)
     missing = f" <i>missing: {missing_links(item.missing)}</i>" if item.missing else ""
     caveat = f'<br>&nbsp;&nbsp;<small style="color:#b26a00">&#9888; {escape(item.caveat)}</small>' if item.caveat else ""
     return (f"<b>{points}/{item.max_points}</b> {escape(item.label)} {origin_tag(item.origin)}<br>&nbsp;&nbsp;"

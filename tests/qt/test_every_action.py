@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
@@ -252,3 +252,18 @@ def test_a_click_on_the_score_headline_opens_the_missing_field(qtbot, ready_wind
     field = window.clinical_form.field_widget("differentiation")
     assert window.side_tabs.currentWidget() is window.clinical_form
     qtbot.waitUntil(field.hasFocus, timeout=3000)
+
+
+def test_a_right_drag_shows_a_custom_window_in_the_toolbar(qtbot, ready_window) -> None:
+    window = ready_window
+    view = window.views["axial"]
+    centre = view.rect().center()
+    qtbot.mousePress(view, Qt.MouseButton.RightButton, pos=centre)
+    qtbot.mouseMove(view, centre + QPoint(40, 25))
+    qtbot.mouseRelease(view, Qt.MouseButton.RightButton, pos=centre + QPoint(40, 25))
+    width, level = view.window
+    assert (width, level) != WINDOW_PRESETS["abdomen"]
+    assert window.display_toolbar.preset_box.currentText().startswith("custom (W ")
+    assert all(v.window == (width, level) for v in window.views.values())
+    _press(qtbot, window, "Ctrl+2")
+    assert window.display_toolbar.preset_box.currentText() == list(WINDOW_PRESETS)[1]

@@ -119,3 +119,10 @@ def test_focus_field_shows_the_field_in_its_tab(qtbot):
                     timeout=2000)
     form.focus_field("tlvr")  # an image item: its override box
     qtbot.waitUntil(lambda: form.override_edits["tlvr"].hasFocus(), timeout=2000)
+
+
+def test_an_input_states_its_origin_once(qtbot):
+    widget = panel(qtbot)
+    widget.show_results(evaluate_all(build_inputs(ClinicalData(differentiation="poor"), {"lesion_count": 9, "tlvr": 0.3, "lesions": []})))
+    text = widget.details_text()
+    assert "Differentiation of the primary: poor" in text and "poor (typed)" not in text

@@ -223,3 +223,19 @@ def test_measure_connectivity_splits_lesions_touching_at_a_corner(capsys, tmp_pa
 def test_measure_refuses_a_negative_minimum(capsys, demo_files):
     code, _, err = run_cli(capsys, "measure", str(demo_files[0]), "--labels", str(demo_files[1]), "--min-lesion-ml", "-1")
     assert code == 2 and "minimum lesion volume" in err and err.count("\n") == 1
+
+
+def test_measure_json_keeps_the_measurements_own_warnings(capsys, demo_files, tmp_path):
+    """A map without liver parenchyma: TLVR null, and the reason reaches ``measure --json`` (it was dropped)."""
+    import SimpleITK as sitk
+
+    labels = sitk.ReadImage(str(demo_files[1]))
+    array = sitk.GetArrayFromImage(labels)
+    array[array == 1] = 0  # no parenchyma left: tumour and vessels only
+    stripped = sitk.GetImageFromArray(array)
+    stripped.CopyInformation(labels)
+    sitk.WriteImage(stripped, str(tmp_path / "tumour_only.nii.gz"))
+    code, out, _ = run_cli(capsys, "measure", str(demo_files[0]), "--labels", str(tmp_path / "tumour_only.nii.gz"), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["tlvr"] is None
+    assert any("no liver parenchyma" in warning for warning in data["warnings"])

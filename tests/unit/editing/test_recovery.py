@@ -230,7 +230,7 @@ def test_a_recovered_save_names_the_case_keeps_clinical_inputs_and_is_continued(
     saver.save_now()
     (info,) = find_recoverable(include_running=True)
     described = info.describe()
-    assert "Doe^Jane (ID 42), series portal venous (ct.nii.gz)" in described and "(local time)" in described
+    assert "Doe, Jane (ID 42), series portal venous (ct.nii.gz)" in described and "(local time)" in described
     assert recovery.local_time(info.updated) in described
     case = recovered_case(info)
     assert isinstance(case, Case) and isinstance(case.image, Volume)
