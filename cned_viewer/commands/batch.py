@@ -1,4 +1,4 @@
-"""``cned-viewer batch CASES.csv -o OUT.csv [--jobs N]``: measure and score a cohort, one row per case.
+"""``cned-viewer batch CASES.csv -o OUT.csv [--jobs N | --scheduler ADDRESS] [--resume]``: measure and score a cohort.
 
 The input table has one row per case: ``image`` and ``labels`` (paths, relative to the table's
 folder unless absolute), optionally ``segments``, ``label_map`` and ``series``, optionally the
@@ -9,21 +9,25 @@ change), and any clinical columns that ``score-table`` reads (``differentiation`
 unless the row gives a value, which then overrides it) and ``batch_error``. A case that fails
 (a missing file, a mask off the image) is reported in ``batch_error`` and the others go on.
 
-:func:`process_case` is the unit of work: plain data in and out, so that a process pool here,
-or a distributed engine for larger cohorts, can map it over the rows.
+:func:`process_case` is the unit of work: plain data in and out (paths, not arrays). It runs on a
+Dask ``LocalCluster`` of ``--jobs`` worker processes (default: one per CPU), on an existing cluster
+with ``--scheduler``, or in this process with ``--jobs 1`` (no cluster start-up, for small runs).
+Each finished case is journalled beside the output (:mod:`cned_viewer.cohort.runner`), so
+``--resume`` after an interruption does not redo finished cases; the table is written at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from cned_viewer.cohort.runner import Journal, Task, rows_in_order, run_tasks, task_key
 from cned_viewer.commands.common import add_measure_options, check_output_path, measure_options, read_table, write_table
 from cned_viewer.commands.measure import CASE_COLUMNS, csv_cell
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
@@ -45,7 +49,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("input", type=Path, metavar="CASES.csv", help="one row per case: image, labels[, segments, label_map, series, clinical columns]")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.csv", help="the results (written atomically)")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="cases measured at once, each in its own process (default 1)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="local Dask worker processes, one case at a time each (default: one per CPU); 1 runs in this process")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on an existing Dask cluster: the scheduler's address (tcp://HOST:PORT) or its scheduler file")
+    parser.add_argument("--threads-per-worker", type=int, default=1, metavar="N",
+                        help="cases at once per local worker (default 1: one case in memory per worker)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted run with the same -o: finished cases are taken from its journal")
     add_decimal_option(parser)
     add_measure_options(parser)
     parser.set_defaults(func=run)
@@ -111,6 +122,18 @@ def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions, 
         return {ERROR_COLUMN: f"internal error: {type(error).__name__}: {error} (measure this case alone with --debug and report it)"}
 
 
+def _workers(args: argparse.Namespace, cases: int) -> int:
+    """Local workers: ``--jobs``, else one per CPU this process may use; never more than the cases."""
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs must be 1 or more")
+    if args.scheduler is not None and args.jobs is not None:
+        raise UserError("--jobs sets the local workers; with --scheduler the cluster's own workers run the cases (drop --jobs)")
+    if args.threads_per_worker < 1:
+        raise UserError("--threads-per-worker must be 1 or more")
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(args.jobs or cpus, cases))
+
+
 def run(args: argparse.Namespace) -> int:
     options = measure_options(args)
     check_output_path(args.output, args.input)
@@ -118,31 +141,23 @@ def run(args: argparse.Namespace) -> int:
     missing = [column for column in ("image", "labels") if column not in header]
     if missing:
         raise UserError(f"{args.input} has no {' or '.join(missing)} column; give one row per case with image and labels paths")
-    if args.jobs < 1:
-        raise UserError("--jobs must be 1 or more")
     check_header(header, CASE_INPUT_COLUMNS)
-    folder = args.input.resolve().parent
-    start = time.perf_counter()
-    cases = [row for _, row in rows]
-    if args.jobs == 1 or len(cases) < 2:
-        added = []
-        for number, row in enumerate(cases, start=1):
-            added.append(process_case(row, folder, options, args.decimal))
-            _progress(number, len(cases), row, added[-1], start)
-    else:
-        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("spawn")) as pool:
-            added = list(pool.map(process_case, cases, [folder] * len(cases), [options] * len(cases), [args.decimal] * len(cases)))
-        for number, (row, cells) in enumerate(zip(cases, added), start=1):
-            _progress(number, len(cases), row, cells, start)
     columns = output_columns(header, measured_columns([label.key for label in DEFAULT_LABEL_TABLE.labels]) + [ERROR_COLUMN])
+    folder = args.input.resolve().parent
+    cases = [row for _, row in rows]
+    workers = _workers(args, len(cases))
+    start = time.perf_counter()
+    tasks = [Task(i, task_key(i, row, str(folder), asdict(options), args.decimal),
+                  row.get("patient_id") or row.get("image") or f"row {i + 1}", (row, folder, options, args.decimal))
+             for i, row in enumerate(cases)]
+    journal = Journal(args.output)
+    results = run_tasks(process_case, tasks, journal, resume=args.resume, error_cells=lambda text: {ERROR_COLUMN: text},
+                        error_of=lambda cells: cells[ERROR_COLUMN], scheduler=args.scheduler, workers=workers,
+                        threads_per_worker=args.threads_per_worker)
+    added = rows_in_order(tasks, results)
     write_table(args.output, columns, [{**row, **cells} for row, cells in zip(cases, added)], delimiter)
+    journal.remove()
     failed = sum(1 for cells in added if cells[ERROR_COLUMN])
     print(f"measured {len(cases) - failed} of {len(cases)} case(s) into {args.output} in {time.perf_counter() - start:.1f} s"
           + (f"; {failed} failed (see {ERROR_COLUMN})" if failed else ""), file=sys.stderr)
     return 1 if failed else 0
-
-
-def _progress(number: int, total: int, row: Mapping[str, Any], cells: Mapping[str, str], start: float) -> None:
-    who = row.get("patient_id") or row.get("image") or f"row {number}"
-    status = f"failed: {cells[ERROR_COLUMN]}" if cells[ERROR_COLUMN] else "ok"
-    print(f"[{number}/{total}] {who}: {status} ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
