@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QScrollArea,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -215,11 +216,14 @@ class ClinicalForm(QWidget):
         """Show the input of field ``name`` (scrolled into view) and give it the keyboard focus."""
         widget = self.field_widget(name)
         child, parent = self, self.parentWidget()
-        while parent is not None:  # bring the form's tab (or page) to the front
-            if isinstance(parent, QStackedWidget):
+        while parent is not None:  # bring the form's tab (or page) to the front, tab bar included
+            if isinstance(parent, (QTabWidget, QStackedWidget)) and parent.indexOf(child) >= 0:
                 parent.setCurrentWidget(child)
-            child, parent = parent, parent.parentWidget()
+            if not (isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget)):
+                child = parent  # (a tab page's parent is its tab widget's stack: the page stays the child)
+            parent = parent.parentWidget()
         self.scroll.ensureWidgetVisible(widget)
+        self.scroll.horizontalScrollBar().setValue(0)  # the field's name stays in view
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @staticmethod

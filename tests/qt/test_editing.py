@@ -50,8 +50,8 @@ def disk_offsets(radius_mm: float, spacing_yx: tuple[float, float]) -> int:
     return count
 
 
-def background_point(view, labels: np.ndarray, margin_vox: int) -> tuple[QPoint, tuple[int, int, int]]:
-    """A widget point whose voxel is surrounded by background (``margin_vox`` in-plane)."""
+def background_point(view, labels: np.ndarray, margin_vox: int, value: int = 0) -> tuple[QPoint, tuple[int, int, int]]:
+    """A widget point whose voxel is surrounded by ``value`` (background by default; ``margin_vox`` in-plane)."""
     rect = view.image_rect()
     for fy in np.linspace(0.08, 0.92, 15):
         for fx in np.linspace(0.08, 0.92, 15):
@@ -59,9 +59,9 @@ def background_point(view, labels: np.ndarray, margin_vox: int) -> tuple[QPoint,
             voxel = view.voxel_at(point.x(), point.y())
             z, y, x = voxel
             patch = labels[z, y - margin_vox:y + margin_vox + 1, x - margin_vox:x + margin_vox + 1]
-            if patch.size == (2 * margin_vox + 1) ** 2 and not patch.any():
+            if patch.size == (2 * margin_vox + 1) ** 2 and (patch == value).all():
                 return point, voxel
-    raise AssertionError("no background area in the view")
+    raise AssertionError(f"no area of label {value} in the view")
 
 
 def test_paint_disk_erase_and_undo_redo_round_trip(qtbot, demo_window) -> None:
@@ -113,7 +113,7 @@ def test_drag_is_one_step_and_panels_catch_up(qtbot, demo_window, wait_ready) ->
     window = demo_window
     view = window.views["axial"]
     labels = window.case.labels.array
-    point, _ = background_point(view, labels, 12)
+    point, _ = background_point(view, labels, 12, LIVER_PARENCHYMA)  # a new metastasis in the liver (outside it is no lesion)
     window.edit_dock.set_settings(ToolSettings("paint", TUMOUR, radius_mm=3.0))
     lesions_before = window.lesion_table.rowCount()
     drag(qtbot, view, [point, point + QPoint(6, 0), point + QPoint(12, 3), point + QPoint(16, 8)])
@@ -183,12 +183,13 @@ def test_ircad_stroke_updates_tlvr_live_and_ends_equal_to_a_full_measure(qtbot, 
         if start is not None:
             break
     assert start is not None, "no parenchyma in the axial view"
-    window.edit_dock.set_settings(ToolSettings("paint", TUMOUR, radius_mm=3.0, paint_over="everything"))
+    # a brush large enough that each move adds more tumour than the panel's 3 significant digits hide
+    window.edit_dock.set_settings(ToolSettings("paint", TUMOUR, radius_mm=8.0, paint_over="everything"))
     tlvrs, texts = [window.measurements.tlvr], [window.score_panel.details_text()]
     qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
     tlvrs.append(window.measurements.tlvr)
     for step in range(1, 6):
-        point = start + QPoint(0, 4 * step)
+        point = start + QPoint(0, 8 * step)
         event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(point), QPointF(view.mapToGlobal(point)),
                             Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(view, event)
@@ -197,7 +198,7 @@ def test_ircad_stroke_updates_tlvr_live_and_ends_equal_to_a_full_measure(qtbot, 
         assert window.measurements.lesions_stale
     assert all(b > a for a, b in zip(tlvrs, tlvrs[1:])), tlvrs  # every move: more tumour, same liver
     assert len(set(texts)) == len(texts), "the score panel did not follow the stroke"
-    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPoint(0, 20))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPoint(0, 40))
     wait_ready(window, 120_000)
     assert not window.measurements.lesions_stale
     assert _without_timings(window.measurements) == _without_timings(measure(window.case))

@@ -148,6 +148,7 @@ CHECKS: dict[str, Callable] = {
     "open-labels": _dialog_opened("open file"),
     "open-segments": _dialog_opened("open file"),
     "open-bundle": _dialog_opened("folder"),
+    "open-cohort": _dialog_opened("open file"),
     "save-case": _dialog_opened("save file"),
     "save-case-as": _dialog_opened("save file"),
     "save-labels-as": _dialog_opened("save file"),
@@ -250,7 +251,9 @@ def test_a_click_on_the_score_headline_opens_the_missing_field(qtbot, ready_wind
     assert "differentiation of the primary missing" in window.score_panel.cned_total.text()
     qtbot.mouseClick(window.score_panel.cned_total, Qt.MouseButton.LeftButton)
     field = window.clinical_form.field_widget("differentiation")
-    assert window.side_tabs.currentWidget() is window.clinical_form
+    tabs = window.side_tabs
+    assert tabs.tabBar().currentIndex() == tabs.indexOf(window.clinical_form) and tabs.currentWidget() is window.clinical_form
+    assert window.clinical_form.scroll.horizontalScrollBar().value() == 0  # the field's name is in view
     qtbot.waitUntil(field.hasFocus, timeout=3000)
 
 
