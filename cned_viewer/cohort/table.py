@@ -9,8 +9,10 @@ for empty image cells. Every bad cell is a one-line :class:`UserError` naming it
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -188,3 +190,20 @@ def score_items(cohort: Cohort, score_id: str, decimal: DecimalMark | None = Non
                 if item.points is not None:
                     column[i] = item.points
     return columns
+
+
+def read_results_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a results table for display (``,`` ``;`` or tab separated, UTF-8);
+    :class:`UserError` for a file that is not one."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read {path.name} as a text table: {getattr(error, 'strerror', None) or error}") from None
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
+    header = [name.strip() for name in reader.fieldnames or []]
+    if "image" not in header:
+        raise UserError(f"{path.name} has no image column; open the output of 'cned-viewer batch'")
+    reader.fieldnames = header
+    return header, [dict(row) for row in reader]

@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
+from cned_viewer.ui.cohort_view import open_cohort_results
 
 if TYPE_CHECKING:
     from cned_viewer.ui.main_window import MainWindow
@@ -82,6 +83,7 @@ def main_window_actions() -> list[Entry]:
         Action("open-segments", "File", "Open Couinaud se&gment map...", lambda w: w.open_segments()),
         Action("open-bundle", "File", "Open case &bundle...", lambda w: w.open_bundle_dialog(), "Ctrl+B"),
         Action("open-demo", "File", "Open d&emo case", lambda w: w.open_demo(), "Ctrl+D"),
+        Action("open-cohort", "File", "Open c&ohort results...", lambda w: open_cohort_results(w)),
         Placeholder("import", "File", "&Import"),
         Placeholder("export", "File", "E&xport"),
         Placeholder("recent", "File", "&Recent cases"),
