@@ -8,6 +8,8 @@ only some 10^5 voxels instead of the demo's 10^7.
 from __future__ import annotations
 
 import csv
+import os
+import time
 from pathlib import Path
 
 from cned_viewer.core import Geometry
@@ -45,38 +47,43 @@ def write_small_cases(folder: Path, count: int, voxel_mm: float = 3.0, step_mm: 
     return table
 
 
-def _cases_per_minute(table: Path, jobs: int, output: Path) -> float:
-    """Run ``batch`` as a user would (a fresh process, LocalCluster start-up included) and time it."""
-    import subprocess
-    import sys
-    import time
+def _tasks(table: Path) -> list[tuple]:
+    from cned_viewer.measure import MeasureOptions
 
-    command = [sys.executable, "-m", "cned_viewer", "batch", str(table), "-o", str(output), "--jobs", str(jobs)]
+    with open(table, newline="", encoding="utf-8") as handle:
+        return [(row, table.parent, MeasureOptions(), None) for row in csv.DictReader(handle)]
+
+
+def _rate(run, count: int) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stderr=subprocess.DEVNULL)
-    elapsed_s = time.perf_counter() - start
-    with open(output, newline="", encoding="utf-8") as handle:
-        count = sum(1 for _ in csv.DictReader(handle))
-    return count / elapsed_s * 60
+    run()
+    return count / (time.perf_counter() - start) * 60
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m benchmarks.batch_workers [--cases N] [--voxel-mm MM]``: cases per minute on 1 and 2 workers."""
+    """``python -m benchmarks.batch_workers [--cases N] [--voxel-mm MM]``: cases per minute in-process and on 1 and 2
+    Dask workers (LocalCluster; after each worker has measured one case, so start-up and numba loading are left out)."""
     import argparse
     import tempfile
 
+    from cned_viewer.cohort.runner import dask_client
+    from cned_viewer.commands.batch import process_case
+
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--cases", type=int, default=40)
-    parser.add_argument("--voxel-mm", type=float, default=1.6, help="in-plane voxel of the cases (the demo's is 0.8)")
+    parser.add_argument("--cases", type=int, default=24)
+    parser.add_argument("--voxel-mm", type=float, default=1.2, help="in-plane voxel of the cases (the demo's is 0.8)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        table = write_small_cases(Path(tmp) / "cases", args.cases, args.voxel_mm, step_mm=0.0)
-        print(f"{args.cases} demo-derived cases at {args.voxel_mm} mm in-plane ({small_geometry(args.voxel_mm).size_xyz} voxels)")
-        for label, jobs in (("in-process (--jobs 1)", 1), ("LocalCluster, 1 worker", -1), ("LocalCluster, 2 workers", 2)):
-            if jobs == -1:
-                continue  # --jobs 1 is in-process by design; one Dask worker is measured through --scheduler-less 2 below
-            rate = _cases_per_minute(table, jobs, Path(tmp) / f"out{jobs}.csv")
-            print(f"{label}: {rate:.1f} cases/min")
+        tasks = _tasks(write_small_cases(Path(tmp) / "cases", args.cases, args.voxel_mm, step_mm=0.0))
+        size = small_geometry(args.voxel_mm).size_xyz
+        print(f"{args.cases} demo-derived cases of {size[0]} x {size[1]} x {size[2]} voxels ({os.cpu_count()} CPUs)")
+        process_case(*tasks[0])
+        print(f"in-process: {_rate(lambda: [process_case(*t) for t in tasks], len(tasks)):.0f} cases/min")
+        for workers in (1, 2):
+            with dask_client(None, workers) as client:
+                client.gather(client.map(process_case, *zip(*tasks[:workers]), pure=False))
+                rate = _rate(lambda: client.gather(client.map(process_case, *zip(*tasks), pure=False)), len(tasks))
+            print(f"Dask LocalCluster, {workers} worker(s): {rate:.0f} cases/min")
 
 
 if __name__ == "__main__":
