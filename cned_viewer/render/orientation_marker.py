@@ -31,6 +31,7 @@ class OrientationMarker:
         self.cube.GetTextEdgesProperty().SetColor(0.9, 0.9, 0.9)
         for face in ("XPlus", "XMinus", "YPlus", "YMinus", "ZPlus", "ZMinus"):
             getattr(self.cube, f"Get{face}FaceProperty")().SetColor(1.0, 1.0, 1.0)
+        self._view: tuple[float, ...] = ()
         self.renderer = vtkRenderer()
         self.renderer.SetViewport(*viewport)
         self.renderer.SetLayer(1)
@@ -42,10 +43,17 @@ class OrientationMarker:
         self.scene_renderer.AddObserver("StartEvent", lambda *_: self.follow())
 
     def follow(self) -> None:
-        """Turn the cube's camera as the scene camera looks (called before each render)."""
+        """Turn the cube's camera as the scene camera looks (called before each render).
+
+        Only a changed view moves it: touching the camera marks it modified, which would
+        schedule another render of the Qt view, and so on for ever (a busy CPU at rest)."""
         scene = self.scene_renderer.GetActiveCamera()
         camera = self.renderer.GetActiveCamera()
         direction = np.asarray(scene.GetDirectionOfProjection(), float)
+        view = (*direction.round(9), *np.round(scene.GetViewUp(), 9))
+        if view == self._view:
+            return
+        self._view = view
         camera.SetFocalPoint(0.0, 0.0, 0.0)
         camera.SetPosition(*(-direction * 5.0))
         camera.SetViewUp(*scene.GetViewUp())

@@ -18,7 +18,7 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 
 from cned_viewer.errors import UserError
 from cned_viewer.io.atomic import atomic_write
-from cned_viewer.report.report_data import ReportData
+from cned_viewer.report.report_data import CNED_ITEM_HEADER, SCORE_HEADER, ReportData
 
 PAGE_SIZES = {"a4": A4, "letter": letter}
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
@@ -82,7 +82,7 @@ def _cned_block(data: ReportData, styles, width: float) -> list:
     flow = [_p(headline, styles["score"])]
     if not result.complete:
         flow.append(_p("INCOMPLETE: missing " + ", ".join(result.missing_labels()) + ". No total is given until every input is known.", styles["warn"]))
-    flow.append(_table([("Item", "Points", "Origin and value")] + list(data.cned_items), [0.3 * width, 0.1 * width, 0.6 * width], styles, header=True))
+    flow.append(_table([CNED_ITEM_HEADER] + list(data.cned_items), [0.3 * width, 0.1 * width, 0.6 * width], styles, header=True))
     for message in result.borderline:
         flow.append(_p("BORDERLINE: " + message.removeprefix("borderline: "), styles["warn"]))
     flow.append(Spacer(1, 3))
@@ -110,7 +110,7 @@ def build_story(data: ReportData, width: float) -> list:
     story = [_p(data.title, s["title"]), Spacer(1, 2)]
     story.append(_table(_pairs_in_columns(data.identification), [0.16 * width, 0.34 * width] * 2, s))
     story += [_p("C-NED score (Li et al. 2022): conversion to no evidence of disease", s["h2"])] + _cned_block(data, s, width)
-    story += [_p("Other scores", s["h2"]), _table([("Score", "Total", "Group", "Status")] + list(data.other_scores), [0.22 * width, 0.28 * width, 0.12 * width, 0.38 * width], s, header=True)]
+    story += [_p("Other scores", s["h2"]), _table([SCORE_HEADER] + list(data.other_scores), [0.22 * width, 0.28 * width, 0.12 * width, 0.38 * width], s, header=True)]
     story += [_p("Measurements (voxel counts x voxel volume; never mesh volumes)", s["h2"]), _table(list(data.measurements), [0.3 * width, 0.7 * width], s)]
     if data.images:
         story += [KeepTogether([_p("Views", s["h2"])] + _images(data, s, width))]

@@ -152,7 +152,7 @@ def lesion_definition(options: Mapping[str, Any]) -> str:
 
 LESION_HEADER = ("#", "Volume (mL)", "Feret (mm)", "Axial (mm)", "Segments", "Portal vein", "Hepatic veins")
 #: Column headers of the score tables, with their units (for the PDF writer).
-CNED_ITEM_HEADER = ("Item", "Points (of the item's maximum)", "Origin and value (unit)")
+CNED_ITEM_HEADER = ("Item", "Points / max", "Origin and value (unit)")
 SCORE_HEADER = ("Score", "Total (points of maximum, or value in mL)", "Risk group", "Status")
 
 

@@ -40,7 +40,7 @@ class View3D(QWidget):
         if self.interactive:
             from pyvistaqt import QtInteractor
 
-            self.plotter = QtInteractor(self)
+            self.plotter = QtInteractor(self, auto_update=False)  # renders when the scene changes, not 5 times a second
             self.canvas: QWidget = self.plotter.interactor
             self.plotter.iren.add_observer("LeftButtonPressEvent", self._on_press)
             self.plotter.iren.add_observer("LeftButtonReleaseEvent", self._on_release)

@@ -133,3 +133,20 @@ def test_demo_screenshot_of_the_main_window(qtbot, gui_window, wait_ready) -> No
     assert picture.save(str(out))
     view = window.view3d.picture()
     assert view.std() > 5, "the 3D view grabbed blank"
+
+
+def test_the_3d_view_draws_on_change_not_at_rest(qtbot, gui_window, wait_ready) -> None:
+    """At rest the embedded view draws nothing (it drew 5 times a second, and the orientation cube
+    made every draw ask for the next: a busy CPU with the app idle); a camera change draws."""
+    window = gui_window
+    window.open_demo()
+    wait_ready(window)
+    qtbot.wait(500)
+    draws: list[int] = []
+    window.view3d.plotter.render_window.AddObserver("EndEvent", lambda *_: draws.append(1))
+    qtbot.wait(1500)
+    assert draws == []
+    window.view3d.set_camera("superior")
+    qtbot.waitUntil(lambda: len(draws) > 0, timeout=3000)
+    qtbot.wait(1000)
+    assert len(draws) < 5
