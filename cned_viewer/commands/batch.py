@@ -134,6 +134,14 @@ def _workers(args: argparse.Namespace, cases: int) -> int:
     return max(1, min(args.jobs or cpus, cases))
 
 
+PATH_COLUMNS = ("image", "labels", "segments", "followup_image", "followup_labels")
+
+
+def _row_paths(rows: list[dict[str, Any]], folder: Path) -> list[Path]:
+    """Every file or folder the rows name (relative to the table's folder)."""
+    return [folder / str(row[column]) for row in rows for column in PATH_COLUMNS if row.get(column)]
+
+
 def run(args: argparse.Namespace) -> int:
     options = measure_options(args)
     check_output_path(args.output, args.input)
@@ -145,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
     columns = output_columns(header, measured_columns([label.key for label in DEFAULT_LABEL_TABLE.labels]) + [ERROR_COLUMN])
     folder = args.input.resolve().parent
     cases = [row for _, row in rows]
+    check_output_path(args.output, args.input, *_row_paths(cases, folder))  # never write over a case's files
     workers = _workers(args, len(cases))
     start = time.perf_counter()
     tasks = [Task(i, task_key(i, row, str(folder), asdict(options), args.decimal),

@@ -111,3 +111,13 @@ def test_followup_scan_gives_the_ttv_change(tmp_path, demo_files):
     assert float(rows["A"]["ttv_change_percent"]) == pytest.approx(100 * (followup - baseline) / baseline, abs=0.1)
     assert "followup_image and followup_labels" in rows["B"]["batch_error"]
     assert np.isfinite(float(rows["A"]["measured_ttv_ml"]))
+
+
+def test_batch_refuses_to_write_over_a_file_a_row_names(tmp_path, capsys):
+    """``-o`` naming a case's labels (relative in the table, absolute on the command line) is refused before any work."""
+    labels = tmp_path / "labels.nii.gz"
+    labels.write_bytes(b"the user's labels")
+    cases = tmp_path / "cases.csv"
+    _write_cases(cases, [{"patient_id": "A", "image": "ct.nii.gz", "labels": "labels.nii.gz"}])
+    assert main(["batch", str(cases), "-o", str(labels)]) == 2
+    assert "labels.nii.gz" in capsys.readouterr().err and labels.read_bytes() == b"the user's labels"
