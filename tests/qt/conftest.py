@@ -112,3 +112,12 @@ def wait_ready(qtbot):
         qtbot.waitUntil(lambda: not window.busy, timeout=timeout_ms)
 
     return wait
+
+
+@pytest.fixture
+def demo_window(window, wait_ready):
+    """The window on the demo case, measured, meshed and ready for editing."""
+    window.open_demo()
+    wait_ready(window)
+    assert window.edits.ready and window.meshes is not None
+    return window

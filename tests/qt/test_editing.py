@@ -13,14 +13,6 @@ from cned_viewer.editing.tool_settings import ToolSettings
 from cned_viewer.measure import measure
 
 
-@pytest.fixture
-def demo_window(window, wait_ready):
-    window.open_demo()
-    wait_ready(window)
-    assert window.edits.ready
-    return window
-
-
 def drag(qtbot, view, points: list[QPoint]) -> None:
     """Left press at the first point, moves (button held) through the others, release at the last."""
     qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=points[0])

@@ -21,14 +21,6 @@ STEPS = 3
 TTV_AND_LIVER = re.compile(r"TTV ([\d.]+) mL / total liver ([\d.]+) mL")
 
 
-@pytest.fixture
-def demo(window, wait_ready):
-    window.open_demo()
-    wait_ready(window)
-    assert window.edits.ready
-    return window
-
-
 def choose_tool(qtbot, window, tool: str) -> None:
     """Click the tool's radio button in the edit dock."""
     button = window.edit_dock.tool_buttons[tool]
@@ -88,8 +80,8 @@ def paint_in_parenchyma(qtbot, window) -> tuple[np.ndarray, np.ndarray]:
     return before, labels != before
 
 
-def test_default_paint_over_replaces_parenchyma_by_mouse_and_keys_undo_redo(qtbot, demo) -> None:
-    window = demo
+def test_default_paint_over_replaces_parenchyma_by_mouse_and_keys_undo_redo(qtbot, demo_window) -> None:
+    window = demo_window
     assert window.edit_dock.paint_over_box.currentText() == "Liver parenchyma and background"
     labels = window.case.labels.array
     ttv, liver = burden(window)
@@ -107,8 +99,8 @@ def test_default_paint_over_replaces_parenchyma_by_mouse_and_keys_undo_redo(qtbo
     assert np.array_equal(labels, painted) and burden(window)[0] == pytest.approx(ttv_painted)
 
 
-def test_erasing_tumour_in_the_liver_restores_parenchyma_by_mouse(qtbot, demo) -> None:
-    window = demo
+def test_erasing_tumour_in_the_liver_restores_parenchyma_by_mouse(qtbot, demo_window) -> None:
+    window = demo_window
     view = window.views["axial"]
     labels = window.case.labels.array
     view.set_index(int(np.argmax((labels == TUMOUR).sum(axis=(1, 2)))))  # the slice with the most tumour
@@ -130,8 +122,8 @@ def test_erasing_tumour_in_the_liver_restores_parenchyma_by_mouse(qtbot, demo) -
     assert np.array_equal(labels, before) and burden(window)[0] == pytest.approx(ttv)
 
 
-def test_a_lesion_painted_by_mouse_is_deleted_by_a_click(qtbot, demo, wait_ready) -> None:
-    window = demo
+def test_a_lesion_painted_by_mouse_is_deleted_by_a_click(qtbot, demo_window, wait_ready) -> None:
+    window = demo_window
     view = window.views["axial"]
     labels = window.case.labels.array
     lesions = window.measurements.lesion_count
@@ -149,8 +141,8 @@ def test_a_lesion_painted_by_mouse_is_deleted_by_a_click(qtbot, demo, wait_ready
     assert window.measurements.lesion_count == lesions
 
 
-def test_paint_over_background_only_from_the_dock_leaves_parenchyma(qtbot, demo) -> None:
-    window = demo
+def test_paint_over_background_only_from_the_dock_leaves_parenchyma(qtbot, demo_window) -> None:
+    window = demo_window
     box = window.edit_dock.paint_over_box
     box.setCurrentIndex(box.findText("Background only"))
     assert window.edit_dock.settings.paint_over == "background"

@@ -41,10 +41,9 @@ def dialogs(monkeypatch) -> list[str]:
 
 
 @pytest.fixture
-def ready_window(qtbot, window, wait_ready, dialogs):
-    window.open_demo()
-    wait_ready(window)
-    assert window.edits.ready
+def ready_window(qtbot, demo_window, dialogs):
+    """The demo window, active (shortcuts only reach the active window)."""
+    window = demo_window
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     return window

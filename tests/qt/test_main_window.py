@@ -10,14 +10,6 @@ from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.scores import build_inputs, evaluate_all
 
 
-@pytest.fixture
-def demo_window(window, wait_ready):
-    window.open_demo()
-    wait_ready(window)
-    assert window.meshes is not None
-    return window
-
-
 def _cned(results):
     return next(r for r in results if r.score_id == "cned")
 
