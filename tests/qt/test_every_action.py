@@ -269,3 +269,17 @@ def test_a_right_drag_shows_a_custom_window_in_the_toolbar(qtbot, ready_window) 
     assert all(v.window == (width, level) for v in window.views.values())
     _press(qtbot, window, "Ctrl+2")
     assert window.display_toolbar.preset_box.currentText() == list(WINDOW_PRESETS)[1]
+
+
+def test_no_action_anywhere_in_the_window_shares_a_key(window) -> None:
+    """Every QAction the window holds (menus, submenus, toolbars, docks), not only the table's: one action per key,
+    and every key is in the table, so Help lists it."""
+    from PySide6.QtGui import QAction
+
+    keys: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            key = sequence.toString()
+            assert key not in keys, f"{key} is bound to {keys[key]!r} and {action.text()!r}"
+            keys[key] = action.text()
+    assert set(keys) == {QKeySequence(a.shortcut).toString() for a in ACTIONS if a.shortcut}
