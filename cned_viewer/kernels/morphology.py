@@ -13,14 +13,35 @@ from numba import prange
 
 from cned_viewer.kernels._jit import SERIAL_BELOW_VOXELS, kernel
 from cned_viewer.kernels.boxes import Box
+from cned_viewer.kernels.surface import _row_has
 
 ERODED, KEPT, GROWN = 3, 2, 1
 
 
 @kernel()
+def _near_value(labels, z, y, x0, x1, value):
+    """Whether row ``(z, y)`` or one of its four 6-neighbour rows holds ``value`` in ``[x0 - 1, x1 + 1)``."""
+    nz, ny, nx = labels.shape
+    a, b = max(x0 - 1, 0), min(x1 + 1, nx)
+    if _row_has(labels, z, y, a, b, value):
+        return True
+    if z > 0 and _row_has(labels, z - 1, y, a, b, value):
+        return True
+    if z < nz - 1 and _row_has(labels, z + 1, y, a, b, value):
+        return True
+    if y > 0 and _row_has(labels, z, y - 1, a, b, value):
+        return True
+    return y < ny - 1 and _row_has(labels, z, y + 1, a, b, value)
+
+
+@kernel()
 def _erode_dilate_slice(labels, z, dz, y0, y1, x0, x1, value, grow_lut, out):
+    """Codes of slice ``z``; rows with no ``value`` in reach (most rows of a tumour's box) are zeroed whole."""
     nz, ny, nx = labels.shape
     for y in range(y0, y1):
+        if not _near_value(labels, z, y, x0, x1, value):
+            out[dz, y - y0, :] = 0
+            continue
         for x in range(x0, x1):
             v = labels[z, y, x]
             n_same = 0

@@ -89,6 +89,19 @@ def count_within_reference(a_zyx: np.ndarray, b_zyx: np.ndarray, spacing_zyx, li
     return int(np.count_nonzero(distances <= limit_mm))
 
 
+def touches_value_reference(labels: np.ndarray, mask: np.ndarray, box: Box, connectivity: int, value: int) -> bool:
+    """Whether a voxel of ``mask`` (over ``box``) or a neighbour under ``connectivity`` holds ``value`` (dilation)."""
+    lo = [max(box[2 * k] - 1, 0) for k in range(3)]
+    hi = [min(box[2 * k + 1] + 1, labels.shape[k]) for k in range(3)]
+    around = labels[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]] == value
+    if not around.any():
+        return False
+    padded = np.zeros(around.shape, bool)
+    padded[box[0] - lo[0]:box[1] - lo[0], box[2] - lo[1]:box[3] - lo[1], box[4] - lo[2]:box[5] - lo[2]] = mask
+    rank = {6: 1, 18: 2, 26: 3}[connectivity]
+    return bool((ndimage.binary_dilation(padded, ndimage.generate_binary_structure(3, rank)) & around).any())
+
+
 def joint_histogram_reference(labels: np.ndarray, segments: np.ndarray, box: Box | None = None) -> np.ndarray:
     """``int64[256, 256]`` counts of (label, segment) pairs inside ``box`` (``None``: everywhere)."""
     if box is not None:

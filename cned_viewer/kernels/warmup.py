@@ -14,6 +14,7 @@ def warm_up() -> float:
     from cned_viewer.kernels.histogram import _histogram_parallel, label_histogram
     from cned_viewer.kernels.joint_histogram import joint_histogram
     from cned_viewer.kernels.morphology import erode_dilate
+    from cned_viewer.kernels.neighbours import runs_touch_value
     from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm
     from cned_viewer.kernels.runs import extract_runs
     from cned_viewer.kernels.shape import component_mask, object_shape, values_under_runs
@@ -34,6 +35,7 @@ def warm_up() -> float:
     erode_dilate(labels, box, 2, (1,))
     runs = extract_runs(labels, box, 2)
     run_labels, n = connect_runs(runs, 26)
+    runs_touch_value(labels, runs.z(), runs.y(), runs.x0, runs.x1, 1, 26)
     stats = component_stats(runs, run_labels, n)
     mask, origin = component_mask(runs, np.arange(runs.count), stats.box[0])
     surface, _, _ = object_shape(mask, np.array(origin, np.int64), spacing)

@@ -51,14 +51,14 @@ from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN
 from cned_viewer.kernels.boxes import Box, box_is_empty, boxes_intersect, grow_box, union_box
 from cned_viewer.kernels.components import component_stats, connect_runs
 from cned_viewer.kernels.morphology import ERODED, GROWN, erode_dilate
-from cned_viewer.kernels.pointsets import CellGrid, cell_grid, count_within_sq, min_distance_mm
+from cned_viewer.kernels.pointsets import CellGrid, cell_grid
 from cned_viewer.kernels.runs import Runs, extract_runs
 from cned_viewer.kernels.shape import component_mask, object_shape, values_under_runs
-from cned_viewer.kernels.surface import surface_voxels
 from cned_viewer.measure.burden import LabelScan
-from cned_viewer.measure.options import THRESHOLD_SLACK, MeasureOptions
+from cned_viewer.measure.options import MeasureOptions
 from cned_viewer.measure.outside import OUTSIDE, TOUCHES, where_is
 from cned_viewer.measure.results import Lesion, LesionSet, TinyLesion
+from cned_viewer.measure.vessels import VesselSurfaces
 
 VESSEL_LABELS = {"portal_vein": PORTAL_VEIN, "hepatic_vein": HEPATIC_VEINS}
 LEFT_SEGMENTS, RIGHT_SEGMENTS = (2, 3, 4), (5, 6, 7, 8)
@@ -173,28 +173,6 @@ class _Tracker:
         return sum(c.voxels for c in self.within(outside))
 
 
-def _vessel_metrics(surface: CellGrid, near: CellGrid | None, whole, band_mm: float, threshold_mm: float):
-    """Distance, contact flag and contact fraction of one lesion to one vessel (``whole()`` built on demand).
-
-    ``near``: the vessel's surface within ``band_mm`` of the lesion; ``None``: search ``whole()`` only.
-    """
-    if near is None:
-        grid = whole()
-        distance = min_distance_mm(surface, grid)
-        limit_sq = threshold_mm * threshold_mm * (1.0 + THRESHOLD_SLACK)
-        fraction = count_within_sq(surface, grid, limit_sq) / surface.size if surface.size else 0.0
-        return distance, distance is not None and distance * distance <= limit_sq, fraction
-    distance = min_distance_mm(surface, near)
-    if distance is None or distance > band_mm:
-        distance = min_distance_mm(surface, whole())
-    limit_sq = threshold_mm * threshold_mm * (1.0 + THRESHOLD_SLACK)
-    # ``near`` holds every vessel voxel within the band of the lesion: enough when the threshold is too
-    use_near = distance is not None and distance <= band_mm and threshold_mm <= band_mm
-    fraction = count_within_sq(surface, near if use_near else whole(), limit_sq) / surface.size if surface.size else 0.0
-    contact = distance is not None and distance * distance <= limit_sq
-    return distance, contact, fraction
-
-
 def _box_gap_mm(a: Box, b: Box, spacing: np.ndarray) -> float:
     """Smallest distance between voxel centres of two boxes (mm)."""
     total = 0.0
@@ -216,16 +194,13 @@ class LesionEngine:
         self.spacing = np.asarray(geometry.spacing_zyx_mm, np.float64)
         self.voxel_ml = geometry.voxel_volume_ml
         self.min_voxels = options.min_lesion_volume_ml / self.voxel_ml
-        self.band = options.vessel_search_band_mm
         self.threshold = options.contact_threshold_for(geometry)
-        self.band_voxels = tuple(int(math.ceil(self.band / s)) for s in self.spacing)
         shape = labels.shape
         conn = options.connectivity
         self.tumour = _Tracker(conn, shape, lambda box: extract_runs(labels, box, TUMOUR))
         self.eroded = _Tracker(conn, shape, lambda box: self._code_runs(box, ERODED, ERODED))
         self.dilated = _Tracker(conn, shape, lambda box: self._code_runs(box, GROWN, ERODED))
-        self._whole: dict[int, CellGrid] = {}
-        self._whole_points: dict[int, np.ndarray] = {}  # value -> int32[n, 3] surface voxels (any order)
+        self.vessels = VesselSurfaces(labels, self.spacing, self.threshold, options.vessel_search_band_mm)
         self._scan: LabelScan | None = None
         self._liver_box: Box | None = None
 
@@ -234,44 +209,12 @@ class LesionEngine:
         local = (0, codes.shape[0], 0, codes.shape[1], 0, codes.shape[2])
         return _shift(extract_runs(codes, local, lo, hi), box)
 
-    # -- vessels -----------------------------------------------------------------------------
-    def _whole_grid(self, value: int) -> CellGrid:
-        if value not in self._whole:
-            box = self._scan.box_of(value)
-            points = np.zeros((0, 3), np.int32) if box is None else surface_voxels(self.labels, box, value)
-            self._whole_points[value] = points
-            self._whole[value] = cell_grid(points, self.spacing)
-        return self._whole[value]
-
-    def _vessel_changed(self, value: int, box: Box) -> None:
-        """Follow an edit of ``value`` inside ``box`` in the kept whole-vessel surface (see the module doc)."""
-        points = self._whole_points.get(value)
-        if points is None:
-            return
-        z0, z1, y0, y1, x0, x1 = grow_box(box, (1, 1, 1), self.labels.shape)
-        inside = (
-            (points[:, 0] >= z0) & (points[:, 0] < z1) & (points[:, 1] >= y0) & (points[:, 1] < y1)
-            & (points[:, 2] >= x0) & (points[:, 2] < x1)
-        )
-        found = surface_voxels(self.labels, (z0, z1, y0, y1, x0, x1), value)
-        points = np.concatenate([points[~inside], found]) if inside.any() or len(found) else points
-        self._whole_points[value] = points
-        self._whole[value] = cell_grid(points, self.spacing)
-
-    def _near_grid(self, box: Box, value: int) -> CellGrid:
-        return cell_grid(surface_voxels(self.labels, grow_box(box, self.band_voxels, self.labels.shape), value), self.spacing)
-
-    def _lesion_vessels(self, comp: _Component, value: int, near: CellGrid | None, whole_only: bool = False) -> tuple:
-        if self._scan.counts[value] == 0:
-            return None, False, 0.0
-        if not whole_only and near is None:
-            near = self._near_grid(comp.box, value)
-        return _vessel_metrics(comp.surface, near, lambda: self._whole_grid(value), self.band, self.threshold)
+    # -- vessels (see cned_viewer.measure.vessels) -------------------------------------------
+    def _lesion_vessels(self, comp: _Component, value: int) -> tuple:
+        return self.vessels.metrics(comp.surface, comp.box, value, self._scan.box_of(value))
 
     # -- per-lesion results ------------------------------------------------------------------
-    def _measure_lesion(
-        self, comp: _Component, shared_near: dict[int, CellGrid], timings: dict[str, float], whole_only: bool = False
-    ) -> None:
+    def _measure_lesion(self, comp: _Component, timings: dict[str, float]) -> None:
         t0 = time.perf_counter()
         runs = comp.runs()
         members = np.arange(len(comp.x0))
@@ -279,9 +222,7 @@ class LesionEngine:
         surface_zyx, feret, axial = object_shape(mask, np.array(origin, np.int64), self.spacing)
         comp.surface, comp.feret, comp.axial = cell_grid(surface_zyx, self.spacing), float(feret), float(axial)
         t1 = time.perf_counter()
-        comp.vessels = {
-            name: self._lesion_vessels(comp, value, shared_near.get(value), whole_only) for name, value in VESSEL_LABELS.items()
-        }
+        comp.vessels = {name: self._lesion_vessels(comp, value) for name, value in VESSEL_LABELS.items()}
         comp.segments = self._segments_under(runs)
         timings["shape"] = timings.get("shape", 0.0) + (t1 - t0) * 1e3
         timings["vessel_contact"] = timings.get("vessel_contact", 0.0) + (time.perf_counter() - t1) * 1e3
@@ -338,7 +279,8 @@ class LesionEngine:
     # -- full and incremental ----------------------------------------------------------------
     def build(self, scan: LabelScan, timings: dict[str, float]) -> None:
         """Every component and lesion result from scratch."""
-        self._scan, self._whole, self._whole_points = scan, {}, {}
+        self._scan = scan
+        self.vessels.reset()
         clock = time.perf_counter()
         tumour_box = scan.box_of(TUMOUR)
         new = self.tumour.rebuild(tumour_box)
@@ -354,17 +296,15 @@ class LesionEngine:
                 runs = _shift(extract_runs(codes, local, lo, ERODED), code_box)
                 tracker.components = _components_of(runs, tracker.connectivity, tracker.shape)
         clock = _lap(timings, "sensitivity", clock)
-        shared_near: dict[int, CellGrid] = {}
         lesions = self._counted(new)
+        clock = _lap(timings, "outside_liver", clock)
         if lesions:
-            search_box = grow_box(tumour_box, self.band_voxels, self.labels.shape)
             for value in VESSEL_LABELS.values():
-                if scan.counts[value] > 0:
-                    shared_near[value] = cell_grid(surface_voxels(self.labels, search_box, value), self.spacing)
+                self.vessels.points(value, scan.box_of(value))
         clock = _lap(timings, "vessel_surfaces", clock)
         timings["shape"] = timings["vessel_contact"] = 0.0
         for comp in lesions:
-            self._measure_lesion(comp, shared_near, timings)
+            self._measure_lesion(comp, timings)
 
     def update(
         self, scan: LabelScan, tumour_dirty: Box | None, parenchyma_dirty: Box | None, vessel_dirty: dict[int, Box],
@@ -390,13 +330,13 @@ class LesionEngine:
             self.dilated.update(sens_dirty)
         clock = _lap(timings, "sensitivity", clock)
         for value, box in vessel_dirty.items():
-            self._vessel_changed(value, box)
+            self.vessels.changed(value, box)
         timings["vessel_surfaces"] = (time.perf_counter() - clock) * 1e3
         timings["shape"] = timings["vessel_contact"] = 0.0
         new_ids = {id(c) for c in new}
         for comp in self._counted(self.tumour.components):
             if id(comp) in new_ids or comp.surface is None:  # new, or back in the liver
-                self._measure_lesion(comp, {}, timings, whole_only=True)
+                self._measure_lesion(comp, timings)
                 continue
             t0 = time.perf_counter()
             for name, value in VESSEL_LABELS.items():
@@ -406,7 +346,7 @@ class LesionEngine:
                 distance = comp.vessels[name][0]
                 reach = max(distance if distance is not None else math.inf, self.threshold) * (1.0 + 1e-9)
                 if _box_gap_mm(comp.box, box, self.spacing) <= reach:
-                    comp.vessels[name] = self._lesion_vessels(comp, value, None, whole_only=True)
+                    comp.vessels[name] = self._lesion_vessels(comp, value)
             timings["vessel_contact"] += (time.perf_counter() - t0) * 1e3
 
     def result(self, total_liver_ml: float) -> LesionSet:

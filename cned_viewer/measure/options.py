@@ -17,15 +17,17 @@ class MeasureOptions:
     """Connectivity (6/18/26) of lesions, minimum counted lesion volume, vessel contact threshold.
 
     ``contact_threshold_mm=None`` means one voxel diagonal of the in-plane spacing,
-    ``sqrt(sx^2 + sy^2)``. ``vessel_search_band_mm`` only bounds the first, local search for the
-    nearest vessel voxel; lesions with no vessel that close are searched again against the whole
-    vessel, so distances are exact whatever the band.
+    ``sqrt(sx^2 + sy^2)``. ``vessel_search_band_mm`` is the radius (at least the threshold) of the
+    first, local search around each lesion for the nearest vessel voxel; the search widens until
+    it is exact (see :mod:`cned_viewer.measure.vessels`), so distances are exact whatever the band.
+    3 mm decides lesions in or near contact in one small box (IRCAD: 39 ms for the whole
+    measurement against 50 ms with 20 mm).
     """
 
     connectivity: int = 26
     min_lesion_volume_ml: float = 0.1
     contact_threshold_mm: float | None = None
-    vessel_search_band_mm: float = 20.0
+    vessel_search_band_mm: float = 3.0
 
     def __post_init__(self) -> None:
         if self.connectivity not in (6, 18, 26):

@@ -23,9 +23,9 @@ import numpy as np
 from scipy import ndimage
 
 from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN
-from cned_viewer.kernels.boxes import Box, box_slices, grow_box
+from cned_viewer.kernels.boxes import Box
+from cned_viewer.kernels.neighbours import runs_touch_value
 
-_RANK = {6: 1, 18: 2, 26: 3}
 _WALL = np.zeros(256, bool)
 _WALL[[LIVER_PARENCHYMA, PORTAL_VEIN, HEPATIC_VEINS]] = True
 
@@ -36,18 +36,6 @@ def component_mask(z: np.ndarray, y: np.ndarray, x0: np.ndarray, x1: np.ndarray,
     for zz, yy, a, b in zip(z - box[0], y - box[2], x0 - box[4], x1 - box[4]):
         mask[zz, yy, a:b] = True
     return mask
-
-
-def touches_parenchyma(labels: np.ndarray, mask: np.ndarray, box: Box, connectivity: int) -> bool:
-    """Whether a voxel of ``mask`` (over ``box``) has a parenchyma neighbour under ``connectivity``."""
-    grown = grow_box(box, (1, 1, 1), labels.shape)
-    around = labels[box_slices(grown)] == LIVER_PARENCHYMA
-    if not around.any():
-        return False
-    padded = np.zeros(around.shape, bool)
-    padded[box[0] - grown[0]:box[1] - grown[0], box[2] - grown[2]:box[3] - grown[2], box[4] - grown[4]:box[5] - grown[4]] = mask
-    reach = ndimage.binary_dilation(padded, ndimage.generate_binary_structure(3, _RANK[connectivity]))
-    return bool((reach & around).any())
 
 
 def in_liver_hole(labels: np.ndarray, mask: np.ndarray, box: Box, liver_box: Box) -> bool:
@@ -79,7 +67,6 @@ def where_is(labels: np.ndarray, runs: tuple[np.ndarray, np.ndarray, np.ndarray,
     hole of the liver) or :data:`OUTSIDE`, for one component (its runs ``z, y, x0, x1`` and box)."""
     if liver_box is None:
         return TOUCHES
-    mask = component_mask(*runs, box)
-    if touches_parenchyma(labels, mask, box, connectivity):
+    if runs_touch_value(labels, *runs, LIVER_PARENCHYMA, connectivity):
         return TOUCHES
-    return ENCLOSED if in_liver_hole(labels, mask, box, liver_box) else OUTSIDE
+    return ENCLOSED if in_liver_hole(labels, component_mask(*runs, box), box, liver_box) else OUTSIDE

@@ -152,9 +152,9 @@ def test_kept_vessel_surfaces_follow_vessel_edits(seed):
     labels = LabelMap(array, geometry)
     options = MeasureOptions(min_lesion_volume_ml=0.02)
     engine = IncrementalMeasurer(labels, options)
-    lesion_engine = engine._engine
+    vessels = engine._engine.vessels
     for value in (3, 4):
-        lesion_engine._whole_grid(value)  # built before the edits, then kept up to date
+        vessels.points(value, (0, SHAPE[0], 0, SHAPE[1], 0, SHAPE[2]))  # found before the edits, then kept up to date
     for step in range(8):
         for _ in range(int(rng.integers(1, 3))):
             box, old, _, brush = random_edit(rng, labels.array)
@@ -164,7 +164,7 @@ def test_kept_vessel_surfaces_follow_vessel_edits(seed):
             engine.apply_edit(box, old, value, brush)
         assert comparable(engine.refresh()) == comparable(measure(labels, options)), f"vessel step {step}"
         for value in (3, 4):
-            kept = lesion_engine._whole_points.get(value)
+            kept = vessels._points.get(value)
             if kept is not None:
                 fresh = ref.surface_voxels_reference(labels.array, (0, SHAPE[0], 0, SHAPE[1], 0, SHAPE[2]), value)
                 assert sorted(map(tuple, kept.tolist())) == sorted(map(tuple, fresh.tolist())), f"vessel {value} step {step}"

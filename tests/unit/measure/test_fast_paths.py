@@ -1,0 +1,127 @@
+"""The fast paths of issue 21 equal the plain ones exactly: neighbour test on runs, row-skipping
+erosion/dilation, the neighbourhood vessel search (any first radius) and random brush strokes on
+the IRCAD case."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from cned_viewer.core import Geometry, LabelMap
+from cned_viewer.kernels import reference as ref
+from cned_viewer.kernels.boxes import box_slices
+from cned_viewer.kernels.morphology import _erode_dilate, erode_dilate
+from cned_viewer.kernels.neighbours import runs_touch_value
+from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm
+from cned_viewer.kernels.runs import extract_runs
+from cned_viewer.measure import IncrementalMeasurer, MeasureOptions, measure
+from cned_viewer.measure.vessels import VesselSurfaces
+
+SEEDS = range(6)
+SPACING_ZYX = (1.6, 0.57, 0.8)
+
+
+def comparable(m) -> dict:
+    data = m.to_json()
+    data.pop("timings_ms")
+    for lesion in data["lesions"]:
+        lesion.pop("id")
+    return data
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("connectivity", [6, 18, 26])
+def test_runs_touch_value_matches_dilation(seed, connectivity, random_labels):
+    labels = random_labels(np.random.default_rng(seed), shape=(9, 12, 14), density=0.15, values=(1, 2, 2, 3))
+    mask = labels == 2
+    structure = ndimage.generate_binary_structure(3, {6: 1, 18: 2, 26: 3}[connectivity])
+    components, n = ndimage.label(mask, structure)
+    for k in range(1, n + 1):
+        part = components == k
+        zs, ys, xs = np.nonzero(part)
+        box = (zs.min(), zs.max() + 1, ys.min(), ys.max() + 1, xs.min(), xs.max() + 1)
+        runs = extract_runs(part.astype(np.uint8), (0, 9, 0, 12, 0, 14), 1)
+        z, y = runs.z(), runs.y()
+        for value in (1, 3):
+            expected = ref.touches_value_reference(labels, part[box_slices(box)], box, connectivity, value)
+            assert runs_touch_value(labels, z, y, runs.x0, runs.x1, value, connectivity) == expected
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_erode_dilate_on_sparse_labels_skips_rows_exactly(seed, random_labels):
+    labels = random_labels(np.random.default_rng(seed), shape=(10, 16, 19), density=0.04, values=(1, 2, 3))
+    labels[3:6, 4:9, 5:12] = 2
+    for box in ((0, 10, 0, 16, 0, 19), (2, 8, 3, 12, 4, 15)):
+        expected = ref.erode_dilate_reference(labels, box, 2, (1,))
+        np.testing.assert_array_equal(erode_dilate(labels, box, 2, (1,)), expected)
+        out = np.empty(expected.shape, np.uint8)
+        lut = np.zeros(256, np.bool_)
+        lut[1] = True
+        _erode_dilate(labels, *box, 2, lut, out)
+        np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("first_radius", [0.1, 3.0, 1000.0])
+def test_vessel_search_equals_whole_surface(seed, first_radius, random_labels):
+    rng = np.random.default_rng(seed)
+    labels = random_labels(rng, shape=(14, 30, 32), density=0.03, values=(3, 4))
+    labels[2:5, 3:9, 4:10] = 2  # a lesion; the vessels are scattered voxels at any distance
+    labels[2:5, 3:9, 4:10][rng.random((3, 6, 6)) < 0.2] = 1
+    lesion = labels == 2
+    spacing = np.array(SPACING_ZYX)
+    surface = cell_grid(ref.object_shape_reference(lesion, SPACING_ZYX)[0], spacing)
+    threshold = float(rng.choice([0.0, 0.8, 2.5]))
+    search = VesselSurfaces(labels, spacing, threshold, first_radius)
+    box = (2, 5, 3, 9, 4, 10)
+    for value in (3, 4):
+        vessel = np.argwhere(labels == value)
+        vessel_box = (*(v for k in range(3) for v in (vessel[:, k].min(), vessel[:, k].max() + 1)),)
+        whole = ref.surface_voxels_reference(labels, (0, 14, 0, 30, 0, 32), value)
+        distance, contact, fraction = search.metrics(surface, box, value, vessel_box)
+        whole_grid = cell_grid(whole, spacing)  # what the search against the whole vessel surface gives
+        limit_sq = threshold * threshold * (1 + 1e-12)
+        assert distance == min_distance_mm(surface, whole_grid)
+        assert distance == pytest.approx(ref.min_distance_reference(surface.points, whole, spacing), abs=1e-12)
+        assert fraction == count_within_sq(surface, whole_grid, limit_sq) / surface.size
+        assert contact == (distance * distance <= limit_sq)
+
+
+@pytest.fixture(scope="module")
+def ircad_map(shared_data):
+    import SimpleITK as sitk
+
+    image = sitk.ReadImage(str(shared_data / "ircadb01_p1" / "labels.nrrd"))
+    array = sitk.GetArrayFromImage(image).astype(np.uint8)
+    return LabelMap(array, Geometry.for_array(array.shape, image.GetSpacing(), image.GetOrigin(), image.GetDirection()))
+
+
+@pytest.mark.data
+def test_ircad_results_do_not_depend_on_the_first_search_radius(ircad_map):
+    results = [comparable(measure(ircad_map, MeasureOptions(vessel_search_band_mm=band))) for band in (0.1, 3.0, 20.0, 1e4)]
+    assert all(r == results[0] for r in results[1:])
+    distances = [(lesion["portal_vein_distance_mm"], lesion["hepatic_vein_distance_mm"]) for lesion in results[0]["lesions"]]
+    assert max(max(d) for d in distances) > 20.0  # one lesion lies beyond the old 20 mm band: widened searches are exercised
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("seed", range(2))
+def test_ircad_random_brush_strokes_equal_full_measure(ircad_map, seed):
+    rng = np.random.default_rng(seed)
+    labels = LabelMap(ircad_map.array.copy(), ircad_map.geometry)
+    engine = IncrementalMeasurer(labels, MeasureOptions())
+    liver = np.argwhere(labels.array[::3, ::6, ::6] == 1) * (3, 6, 6)
+    spacing = np.array(labels.geometry.spacing_zyx_mm)
+    for step in range(5):
+        centre = liver[rng.integers(len(liver))]
+        radius = float(rng.uniform(2.0, 12.0))
+        half = np.ceil(radius / spacing).astype(int)
+        box = tuple(int(v) for k in range(3) for v in (max(centre[k] - half[k], 0), min(centre[k] + half[k] + 1, labels.array.shape[k])))
+        grid = np.ogrid[box_slices(box)]
+        ball = sum(((g - c) * s) ** 2 for g, c, s in zip(grid, centre, spacing)) <= radius**2
+        value = int(rng.choice([2, 2, 3, 4, 1]))
+        old = labels.array[box_slices(box)].copy()
+        labels.array[box_slices(box)][ball] = value
+        engine.apply_edit(box, old, value, ball)
+        assert comparable(engine.refresh()) == comparable(measure(labels)), f"step {step}"
