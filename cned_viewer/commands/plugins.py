@@ -7,6 +7,7 @@ import os
 import sys
 
 from cned_viewer.commands.common import add_case_arguments, case_from_args, case_inputs, check_output_path, plugin_manager, print_json, print_warnings
+from cned_viewer.commands.export import register as register_export
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
 from cned_viewer.errors import UserError
 from cned_viewer.io.masks import check_label_suffix, save_labels
@@ -37,12 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     segment.add_argument("--segments-output", metavar="SEGMENTS", help="where to save a Couinaud map, if the segmenter makes one")
     segment.set_defaults(func=run_segment)
 
-    export = subparsers.add_parser("export", help="write the case with a plugin's exporter (see 'plugins list' for the ids)")
-    add_case_arguments(export)
-    export.add_argument("--plugin", required=True, metavar="NAME")
-    export.add_argument("--exporter", required=True, metavar="ID")
-    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write (a suffix the exporter writes)")
-    export.set_defaults(func=run_export)
+    register_export(subparsers)  # the export command lives in cned_viewer.commands.export
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -146,11 +142,3 @@ def run_segment(args: argparse.Namespace) -> int:
         print(f"{change.key:<18} +{change.gained_voxels} / -{change.lost_voxels} voxels  ({change.net_ml:+.2f} mL)")
     return 0
 
-
-def run_export(args: argparse.Namespace) -> int:
-    check_output_path(args.output, *case_inputs(args), what="export")
-    case = case_from_args(args)
-    print_warnings(case.warnings)
-    written = plugin_manager().run_exporter(args.plugin, args.exporter, case, args.output)
-    print(written)
-    return 0
