@@ -67,10 +67,11 @@ class BuiltSeg:
 
 
 def algorithm_type(provenance: Sequence[Provenance]) -> hd.seg.SegmentAlgorithmTypeValues:
-    """MANUAL after any hand edit; AUTOMATIC when only plugin runs without seeds made the labels; else SEMIAUTOMATIC."""
+    """MANUAL after any hand edit; AUTOMATIC when every step is a plugin run that says so (parameter
+    ``"automatic": true``, e.g. TotalSegmentator); else SEMIAUTOMATIC (labels loaded, seeded plugin runs)."""
     if any(step.source == MANUAL_SOURCE for step in provenance):
         return MANUAL
-    if provenance and all("seeds" not in step.parameters for step in provenance):
+    if provenance and all(step.parameters.get("automatic") is True for step in provenance):
         return AUTOMATIC
     return SEMIAUTOMATIC
 
