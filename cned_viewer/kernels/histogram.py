@@ -18,17 +18,13 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, prange
 
-from cned_viewer.kernels._jit import EIGHT_EQUAL, first_set_byte, kernel
+from cned_viewer.kernels._jit import EIGHT_EQUAL, SERIAL_BELOW_VOXELS, first_set_byte, kernel
 
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 _BLOCK = 4
-#: Serial below this many voxels. Measured on the 2-core development machine (IRCAD slabs, serial
-#: over parallel time of calls made in alternation): 0.02-0.5 from 1 to 12 M voxels (a serial
-#: pass is memory-bound at ~2 ms per 10 M voxels, while waking and joining the worker threads costs
-#: milliseconds when another process holds a core), about 1 at the 34 M-voxel whole scan. So
-#: crops (the 3.5 M-voxel IRCAD crop: 1.9x one ``count_nonzero`` serially, 5.5x in parallel) run
-#: serially and only whole large scans take one chunk per thread.
-PARALLEL_FROM_VOXELS = 24_000_000
+#: Serial below this many voxels (see ``SERIAL_BELOW_VOXELS``: measured on the 2-core machine, the
+#: IRCAD crop took 1.9x one ``count_nonzero`` serially and 5.5x in parallel).
+PARALLEL_FROM_VOXELS = SERIAL_BELOW_VOXELS
 
 
 @kernel()

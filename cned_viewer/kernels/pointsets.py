@@ -97,6 +97,29 @@ def cell_grid(index_zyx: np.ndarray, spacing_zyx_mm, cell_mm: float = DEFAULT_CE
 
 
 @kernel()
+def _points_in_box(points, z0, z1, y0, y1, x0, x1):
+    n = 0
+    keep = np.empty(points.shape[0], np.bool_)
+    for i in range(points.shape[0]):
+        z, y, x = points[i, 0], points[i, 1], points[i, 2]
+        keep[i] = z >= z0 and z < z1 and y >= y0 and y < y1 and x >= x0 and x < x1
+        n += keep[i]
+    out = np.empty((n, 3), np.int32)
+    k = 0
+    for i in range(points.shape[0]):
+        if keep[i]:
+            out[k] = points[i]
+            k += 1
+    return out
+
+
+def points_in_box(points: np.ndarray, box) -> np.ndarray:
+    """The rows of ``points`` (``int32[n, 3]`` voxel indices z, y, x) inside ``box``, in their order."""
+    z0, z1, y0, y1, x0, x1 = (int(v) for v in box)
+    return _points_in_box(np.ascontiguousarray(points, np.int32), z0, z1, y0, y1, x0, x1)
+
+
+@kernel()
 def _box_gap_sq(lo_a, hi_a, lo_b, hi_b, sp):
     total = 0.0
     for k in range(3):

@@ -102,6 +102,11 @@ def touches_value_reference(labels: np.ndarray, mask: np.ndarray, box: Box, conn
     return bool((ndimage.binary_dilation(padded, ndimage.generate_binary_structure(3, rank)) & around).any())
 
 
+def points_in_box_reference(points: np.ndarray, box: Box) -> np.ndarray:
+    z, y, x = points[:, 0], points[:, 1], points[:, 2]
+    return points[(z >= box[0]) & (z < box[1]) & (y >= box[2]) & (y < box[3]) & (x >= box[4]) & (x < box[5])]
+
+
 def joint_histogram_reference(labels: np.ndarray, segments: np.ndarray, box: Box | None = None) -> np.ndarray:
     """``int64[256, 256]`` counts of (label, segment) pairs inside ``box`` (``None``: everywhere)."""
     if box is not None:

@@ -69,22 +69,31 @@ def _surface_parallel(labels, z0, z1, y0, y1, x0, x1, value):
 
 @kernel()
 def _surface_serial(labels, z0, z1, y0, y1, x0, x1, value):
-    none = np.zeros((0, 3), np.int32)
-    n = 0
+    """One pass in raster order (the output grows by doubling); rows without the value are skipped."""
+    out = np.empty((1024, 3), np.int32)
+    k = 0
     for z in range(z0, z1):
-        n = _slice_surface(labels, z, y0, y1, x0, x1, value, none, n)
-    out = np.empty((n, 3), np.int32)
-    if n > 0:
-        k = 0
-        for z in range(z0, z1):
-            k = _slice_surface(labels, z, y0, y1, x0, x1, value, out, k)
-    return out
+        for y in range(y0, y1):
+            if not _row_has(labels, z, y, x0, x1, value):
+                continue
+            if k + (x1 - x0) > out.shape[0]:
+                bigger = np.empty((2 * out.shape[0] + (x1 - x0), 3), np.int32)
+                bigger[:k] = out[:k]
+                out = bigger
+            for x in range(x0, x1):
+                if labels[z, y, x] == value and _is_surface(labels, z, y, x, value):
+                    out[k, 0] = z
+                    out[k, 1] = y
+                    out[k, 2] = x
+                    k += 1
+    return out[:k].copy()
 
 
 def surface_voxels(labels: np.ndarray, box: Box, value: int) -> np.ndarray:
     """``int32[n, 3]`` array indices (z, y, x) of the surface voxels of ``value`` inside ``box`` (raster order).
 
-    Rows without the value are skipped after a vectorised test; small boxes run serially.
+    Rows without the value are skipped after a vectorised test; below ``SERIAL_BELOW_VOXELS`` one
+    serial pass, above it a count and a fill pass over slices in parallel.
     """
     z0, z1, y0, y1, x0, x1 = (int(v) for v in box)
     if z1 <= z0 or y1 <= y0 or x1 <= x0:

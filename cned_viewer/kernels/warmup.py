@@ -15,7 +15,7 @@ def warm_up() -> float:
     from cned_viewer.kernels.joint_histogram import joint_histogram
     from cned_viewer.kernels.morphology import erode_dilate
     from cned_viewer.kernels.neighbours import runs_touch_value
-    from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm
+    from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm, points_in_box
     from cned_viewer.kernels.runs import extract_runs
     from cned_viewer.kernels.shape import component_mask, object_shape, values_under_runs
     from cned_viewer.kernels.surface import surface_voxels
@@ -40,7 +40,7 @@ def warm_up() -> float:
     mask, origin = component_mask(runs, np.arange(runs.count), stats.box[0])
     surface, _, _ = object_shape(mask, np.array(origin, np.int64), spacing)
     values_under_runs(labels, runs.row, runs.x0, runs.x1, np.arange(runs.count), runs.box[0], runs.box[2], runs.shape_zy[1])
-    vessel = cell_grid(surface_voxels(labels, box, 3), spacing)
+    vessel = cell_grid(points_in_box(surface_voxels(labels, box, 3), box), spacing)
     lesion = cell_grid(surface, spacing)
     min_distance_mm(lesion, vessel)
     count_within_sq(lesion, vessel, 4.0)

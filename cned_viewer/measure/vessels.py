@@ -22,19 +22,12 @@ import math
 import numpy as np
 
 from cned_viewer.kernels.boxes import Box, grow_box
-from cned_viewer.kernels.pointsets import CellGrid, cell_grid, count_within_sq, min_distance_mm
+from cned_viewer.kernels.pointsets import CellGrid, cell_grid, count_within_sq, min_distance_mm, points_in_box
 from cned_viewer.kernels.surface import surface_voxels
 from cned_viewer.measure.options import THRESHOLD_SLACK
 
 #: Widening of a box radius so that rounding never leaves out a voxel at exactly that distance.
 _RADIUS_SLACK = 1e-9
-
-
-def points_in_box(points: np.ndarray, box: Box) -> np.ndarray:
-    """The rows of ``points`` (``int32[n, 3]`` z, y, x) inside ``box``."""
-    z, y, x = points[:, 0], points[:, 1], points[:, 2]
-    inside = (z >= box[0]) & (z < box[1]) & (y >= box[2]) & (y < box[3]) & (x >= box[4]) & (x < box[5])
-    return points[inside]
 
 
 class VesselSurfaces:

@@ -13,7 +13,7 @@ from cned_viewer.kernels import reference as ref
 from cned_viewer.kernels.boxes import box_slices
 from cned_viewer.kernels.morphology import _erode_dilate, erode_dilate
 from cned_viewer.kernels.neighbours import runs_touch_value
-from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm
+from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm, points_in_box
 from cned_viewer.kernels.runs import extract_runs
 from cned_viewer.measure import IncrementalMeasurer, MeasureOptions, measure
 from cned_viewer.measure.vessels import VesselSurfaces
@@ -46,6 +46,14 @@ def test_runs_touch_value_matches_dilation(seed, connectivity, random_labels):
         for value in (1, 3):
             expected = ref.touches_value_reference(labels, part[box_slices(box)], box, connectivity, value)
             assert runs_touch_value(labels, z, y, runs.x0, runs.x1, value, connectivity) == expected
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_points_in_box_matches_numpy(seed):
+    rng = np.random.default_rng(seed)
+    points = rng.integers(0, 20, (200, 3)).astype(np.int32)
+    box = tuple(int(v) for lo in rng.integers(0, 10, 3) for v in (lo, lo + rng.integers(0, 12)))
+    np.testing.assert_array_equal(points_in_box(points, box), ref.points_in_box_reference(points, box))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
