@@ -18,11 +18,11 @@ from pydicom.uid import ExplicitVRLittleEndian, PYDICOM_IMPLEMENTATION_UID, gene
 import cned_viewer
 from cned_viewer.errors import UserError
 from cned_viewer.io.atomic import atomic_write
+from cned_viewer.io.dicom_source import TYPE2_ATTRIBUTES
 
 ENCAPSULATED_PDF_STORAGE = "1.2.840.10008.5.1.4.1.1.104.1"
 #: Patient and study attributes copied from the source (type 2 ones written empty when absent).
-COPIED = ("PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyInstanceUID", "StudyDate", "StudyTime",
-          "ReferringPhysicianName", "StudyID", "AccessionNumber")
+COPIED = ("StudyInstanceUID", *TYPE2_ATTRIBUTES)
 OPTIONAL_COPIED = ("IssuerOfPatientID", "PatientAge", "StudyDescription", "SpecificCharacterSet")
 PDF_SERIES_NUMBER = 902
 
