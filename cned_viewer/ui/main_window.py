@@ -10,6 +10,7 @@ in :mod:`cned_viewer.ui.edit_controller` (live measurements, stale lesion result
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from cned_viewer.io.case_loader import load_case, with_labels, with_segments
 from cned_viewer.io.dicom_series import DicomScan, scan_dicom_folder
 from cned_viewer.io.images import has_image_suffix
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
+from cned_viewer.io.case_export import export_case
 from cned_viewer.io.masks import save_labels
 from cned_viewer.io.recovered_case import recovered_case
 from cned_viewer.io.recovery import RecoveryInfo, discard, find_recoverable
@@ -465,10 +467,12 @@ class MainWindow(QMainWindow):
         labels = self.edits.labels_snapshot()
         return Case(case.image, labels, case.segments, case.clinical, dict(case.metadata), list(case.warnings), list(case.provenance))
 
-    def _saved(self, result: tuple[Path, int]) -> None:
-        path, revision = result
+    def _saved(self, result: tuple) -> None:
+        """``(path, revision)`` or ``(path, revision, warnings)`` of a finished save."""
+        path, revision, *rest = result
         self.edits.saved(revision)
-        self._stage_done(f"Saved {path}.")
+        warnings = rest[0] if rest else []
+        self._stage_done(f"Saved {path}." + "".join(f" Note: {w}" for w in warnings))
 
     def save_labels_as(self) -> None:
         """Save the labels as NIfTI or NRRD, or as DICOM-SEG when the image came from a DICOM folder."""
@@ -496,21 +500,18 @@ class MainWindow(QMainWindow):
         return source if source and Path(source).is_dir() else None
 
     def save_labels_to(self, path: str, wait: bool = False) -> None:
-        """Write the current labels to ``path`` (``.dcm``: DICOM-SEG); in a worker unless ``wait``."""
+        """Write the current labels to ``path`` (``.dcm``: DICOM-SEG, MANUAL when hand-edited); in a worker unless ``wait``."""
         labels = self.edits.labels_snapshot()
-        if labels is None:
+        if labels is None or self.case is None:
             return
         revision = self.edits.session.revision if self.edits.session else 0
-        folder, series = self.dicom_source(), self.case.metadata.get("SeriesInstanceUID") if self.case else None
+        case = replace(self.case, labels=labels, provenance=list(self.case.provenance))  # the edit log as of now
 
-        def job() -> tuple[Path, int]:
+        def job() -> tuple[Path, int, list[str]]:
             if path.lower().endswith(".dcm"):
-                from cned_viewer.io.seg_export import export_dicom_seg
-
-                if folder is None:
-                    raise ValueError("DICOM-SEG needs an image read from a DICOM folder")
-                return export_dicom_seg(labels, folder, path, series_uid=series), revision
-            return save_labels(labels, path), revision
+                result = export_case(case, "dicom-seg", path)
+                return result.files[0], revision, list(result.warnings)
+            return save_labels(labels, path), revision, []
 
         if wait:
             self._saved(job())

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
 from cned_viewer.ui.actions import Action, check_shortcuts, controls_text, main_window_actions
@@ -135,6 +135,18 @@ def _fill_holes(window, dialogs, run) -> None:
     assert len(window.edits.session.log) > steps or "No holes" in window.statusBar().currentMessage()
 
 
+def _shown_dialog(name: str) -> Callable:
+    """A dialog opened without blocking (``open()``): exactly one of that name is shown; it is closed again."""
+
+    def check(window, dialogs, run) -> None:
+        run()
+        shown = [d for d in window.findChildren(QDialog, name) if d.isVisible()]
+        assert len(shown) == 1
+        shown[0].reject()
+
+    return check
+
+
 def _new_demo(window, dialogs, run) -> None:
     old = window.case
     run()
@@ -148,6 +160,8 @@ CHECKS: dict[str, Callable] = {
     "open-segments": _dialog_opened("open file"),
     "open-bundle": _dialog_opened("folder"),
     "open-cohort": _dialog_opened("open file"),
+    "open-pacs": _shown_dialog("PacsQueryDialog"),
+    "send-pacs": _shown_dialog("PacsSendDialog"),
     "save-case": _dialog_opened("save file"),
     "save-case-as": _dialog_opened("save file"),
     "save-labels-as": _dialog_opened("save file"),
@@ -156,6 +170,7 @@ CHECKS: dict[str, Callable] = {
     "fill-holes": _fill_holes,
     "plugins": _dialog_opened("PluginDialog"),
     "measure-settings": _dialog_opened("MeasureSettingsDialog"),
+    "pacs-settings": _shown_dialog("PacsSettingsDialog"),
     "outline": _outline,
     "reset-zoom": _reset_zoom,
     "help-keys": _dialog_opened("information"),
@@ -283,3 +298,30 @@ def test_no_action_anywhere_in_the_window_shares_a_key(window) -> None:
             assert key not in keys, f"{key} is bound to {keys[key]!r} and {action.text()!r}"
             keys[key] = action.text()
     assert set(keys) == {QKeySequence(a.shortcut).toString() for a in ACTIONS if a.shortcut}
+
+
+def test_save_labels_as_dicom_seg_records_the_hand_edit(qtbot, window, dicom_series, tmp_path, wait_ready, dialogs, monkeypatch) -> None:
+    """Ctrl+Alt+S on a DICOM case: a DICOM-SEG referencing the series, MANUAL after an edit made in the viewer."""
+    import pydicom
+
+    from cned_viewer.core.labels import LIVER_PARENCHYMA, TUMOUR, LabelMap
+    from cned_viewer.io.images import load_image
+    from cned_viewer.io.masks import save_labels
+
+    folder = dicom_series([5.0 * k for k in range(8)], pixel_spacing_mm=(5.0, 5.0))
+    array = np.zeros(load_image(folder).volume.array.shape, np.uint8)
+    array[1:7, 1:5, 1:7] = LIVER_PARENCHYMA
+    array[2:4, 2:4, 2:4] = TUMOUR
+    labels = save_labels(LabelMap(array, load_image(folder).volume.geometry), tmp_path / "labels.nii.gz")
+    window.open_path(str(folder), str(labels))
+    wait_ready(window)
+    window.delete_lesion(window.measurements.lesions[0].id)
+    target = tmp_path / "seg.dcm"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "DICOM-SEG (*.dcm)"))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    _press(qtbot, window, "Ctrl+Alt+S")
+    qtbot.waitUntil(target.exists, timeout=30_000)
+    seg = pydicom.dcmread(target)
+    assert {s.SegmentAlgorithmType for s in seg.SegmentSequence} == {"MANUAL"}
+    assert seg.ReferencedSeriesSequence[0].SeriesInstanceUID == window.case.metadata["SeriesInstanceUID"]
