@@ -1,20 +1,32 @@
 """TotalSegmentator class names and values (its ``class_map``) -> the app's labels and segments.
 
-Only the classes the app uses are listed. ``liver_vessels`` does not tell portal from
-hepatic veins; it goes to the label chosen by the caller (default portal vein) and the
-user is told to review it.
+Values and names are copied from ``class_map`` in TotalSegmentator's
+``totalsegmentator/map_to_binary.py`` (github.com/wasserth/TotalSegmentator, checked
+against release 2.18.0 and every v2 release that has the task; the copy shipped with the
+test data, ``totalseg_example/label_names_source.py.txt``, is identical). A task's
+multi-label file (``--ml``) holds these values; its folder output holds one
+``<class name>.nii.gz`` per class. Only the classes the app uses are listed.
+
+``liver_vessels`` does not tell portal from hepatic veins; it goes to the label chosen by
+the caller (default portal vein) and the user is told to review it.
 """
 
 from __future__ import annotations
 
 from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN, TUMOUR
 
-#: task -> {value: class name}, from TotalSegmentator's map_to_binary.class_map.
+_SEGMENTS = {k: f"liver_segment_{k}" for k in range(1, 9)}
+
+#: task -> {value: class name}, the classes the app uses of TotalSegmentator's class_map[task].
 TASK_CLASSES: dict[str, dict[int, str]] = {
     "total": {5: "liver", 63: "inferior_vena_cava", 64: "portal_vein_and_splenic_vein"},
+    "total_mr": {5: "liver", 24: "inferior_vena_cava", 25: "portal_vein_and_splenic_vein"},
     "total_v1": {5: "liver", 8: "inferior_vena_cava", 9: "portal_vein_and_splenic_vein"},
     "liver_vessels": {1: "liver_vessels", 2: "liver_tumor"},
-    "liver_segments": {k: f"liver_segment_{k}" for k in range(1, 9)},
+    "liver_segments": dict(_SEGMENTS),
+    "liver_segments_mr": dict(_SEGMENTS),
+    "liver_lesions": {1: "liver_lesions"},
+    "liver_lesions_mr": {1: "liver_lesions"},
 }
 
 #: class name -> app label value (the labels map).
@@ -38,6 +50,11 @@ def segment_of_class(name: str) -> int | None:
     if name.startswith(prefix) and name[len(prefix):].isdigit() and 1 <= int(name[len(prefix):]) <= 8:
         return int(name[len(prefix):])
     return None
+
+
+def is_used(name: str) -> bool:
+    """Whether the app uses a TotalSegmentator class of this name (a per-class mask's file stem)."""
+    return name in LABEL_OF_CLASS or name == AMBIGUOUS_VESSELS or segment_of_class(name) is not None
 
 
 def rank(name: str) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cned_totalseg_bridge.classes import AMBIGUOUS_VESSELS, LABEL_OF_CLASS, TASK_CLASSES, rank, segment_of_class
+from cned_totalseg_bridge.classes import AMBIGUOUS_VESSELS, LABEL_OF_CLASS, TASK_CLASSES, is_used, rank, segment_of_class
 from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE, PORTAL_VEIN, SEGMENT_LABEL_TABLE, LabelMap
 from cned_viewer.errors import UserError
@@ -30,7 +30,7 @@ def read_classes(path: Path, task: str = "total") -> dict[str, tuple[np.ndarray,
     """Boolean mask and grid per known class: from a folder of masks or a multi-label file of ``task``."""
     if path.is_dir():
         files = {class_name(f): f for f in sorted(path.iterdir()) if f.name.endswith(NIFTI)}
-        known = {n: f for n, f in files.items() if n in LABEL_OF_CLASS or n == AMBIGUOUS_VESSELS or segment_of_class(n)}
+        known = {n: f for n, f in files.items() if is_used(n)}
         if not known:
             raise UserError(f"{path} holds no TotalSegmentator mask the app uses (e.g. liver.nii.gz, liver_segment_1.nii.gz)")
         return {n: _mask(f, n) for n, f in known.items()}
@@ -60,7 +60,7 @@ def to_app_maps(classes: dict[str, tuple[np.ndarray, Geometry]], reference: Geom
         segment = segment_of_class(name)
         if segment is not None:
             segments[inside] = segment
-        elif name == AMBIGUOUS_VESSELS:
+        elif name == AMBIGUOUS_VESSELS and inside.any():
             labels[inside] = vessels_label
             notices.append(f"TotalSegmentator's liver_vessels does not separate portal from hepatic veins; imported as "
                            f"{DEFAULT_LABEL_TABLE.by_value(vessels_label).name.lower()}: review them")
@@ -79,5 +79,6 @@ def import_output(path: Path, reference: Geometry, task: str = "total", vessels_
     """TotalSegmentator output at ``path`` as the app's maps on ``reference``; UserError if nothing usable."""
     imported = to_app_maps(read_classes(Path(path), task), reference, vessels_label)
     if imported.labels is None and imported.segments is None:
-        raise UserError(f"{Path(path).name} holds none of the classes the app uses for task {task!r}")
+        wanted = ", ".join(sorted(set(TASK_CLASSES.get(task, {}).values()))) if not Path(path).is_dir() else "its classes"
+        raise UserError(f"{Path(path).name}: TotalSegmentator found nothing the app uses ({wanted} are empty)")
     return imported
