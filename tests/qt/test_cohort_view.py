@@ -31,6 +31,11 @@ def results(tmp_path_factory):
     return output
 
 
+def _rows(path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
 def _column(dialog, name: str) -> list[str]:
     c = dialog.header.index(name)
     return [str(dialog.proxy.data(dialog.proxy.index(r, c), Qt.ItemDataRole.ToolTipRole)
@@ -46,6 +51,7 @@ def test_menu_opens_the_table_sorts_filters_and_opens_a_case(qtbot, window, wait
     dialog = window.findChild(CohortResultsDialog)
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and dialog.proxy.rowCount() == 4
+    assert _column(dialog, "patient_id") == [row["patient_id"] for row in _rows(results)]  # the file's order first
     # sort by measured liver volume, descending: numbers sort as numbers
     dialog.table.sortByColumn(dialog.header.index("measured_total_liver_ml"), Qt.SortOrder.DescendingOrder)
     volumes = [float(v) for v in _column(dialog, "measured_total_liver_ml") if v]
