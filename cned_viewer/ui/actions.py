@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
 from cned_viewer.ui.cohort_view import open_cohort_results
+from cned_viewer.ui.pacs_dialogs import open_from_pacs, pacs_settings, send_to_pacs
 
 if TYPE_CHECKING:
     from cned_viewer.ui.main_window import MainWindow
@@ -84,6 +85,8 @@ def main_window_actions() -> list[Entry]:
         Action("open-bundle", "File", "Open case &bundle...", lambda w: w.open_bundle_dialog(), "Ctrl+B"),
         Action("open-demo", "File", "Open d&emo case", lambda w: w.open_demo(), "Ctrl+D"),
         Action("open-cohort", "File", "Open c&ohort results...", lambda w: open_cohort_results(w)),
+        Action("open-pacs", "File", "Open from &PACS...", lambda w: open_from_pacs(w)),
+        Action("send-pacs", "File", "Send &to PACS...", lambda w: send_to_pacs(w)),
         Placeholder("import", "File", "&Import"),
         Placeholder("export", "File", "E&xport"),
         Placeholder("recent", "File", "&Recent cases"),
@@ -106,6 +109,7 @@ def main_window_actions() -> list[Entry]:
         Placeholder("segment", "&Segment"),
         Action("plugins", "Tools", "&Plugins...", lambda w: w.show_plugins()),
         Action("measure-settings", "Tools", "&Measurement settings...", lambda w: w.show_measure_settings()),
+        Action("pacs-settings", "Tools", "PA&CS settings...", lambda w: pacs_settings(w)),
         *_window_presets(),
         Action("outline", "View", "Label &outlines", lambda w: w.display_toolbar.outline_box.toggle(), "O"),
         Action("reset-zoom", "View", "Reset &zoom", lambda w: [v.reset_zoom() for v in w.views.values()], "Ctrl+0"),
