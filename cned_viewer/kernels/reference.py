@@ -107,6 +107,17 @@ def points_in_box_reference(points: np.ndarray, box: Box) -> np.ndarray:
     return points[(z >= box[0]) & (z < box[1]) & (y >= box[2]) & (y < box[3]) & (x >= box[4]) & (x < box[5])]
 
 
+def label_diff_reference(before: np.ndarray, after: np.ndarray) -> tuple[Box | None, np.ndarray]:
+    moved = before != after
+    pairs = np.zeros((256, 256), bool)
+    pairs[before[moved], after[moved]] = True
+    if not moved.any():
+        return None, pairs
+    idx = np.argwhere(moved)
+    lo, hi = idx.min(axis=0), idx.max(axis=0) + 1
+    return (int(lo[0]), int(hi[0]), int(lo[1]), int(hi[1]), int(lo[2]), int(hi[2])), pairs
+
+
 def joint_histogram_reference(labels: np.ndarray, segments: np.ndarray, box: Box | None = None) -> np.ndarray:
     """``int64[256, 256]`` counts of (label, segment) pairs inside ``box`` (``None``: everywhere)."""
     if box is not None:

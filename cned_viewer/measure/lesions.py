@@ -42,135 +42,24 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN, TUMOUR
-from cned_viewer.kernels.boxes import Box, box_is_empty, boxes_intersect, grow_box, union_box
-from cned_viewer.kernels.components import component_stats, connect_runs
+from cned_viewer.kernels.boxes import Box, grow_box, union_box
 from cned_viewer.kernels.morphology import ERODED, GROWN, erode_dilate
-from cned_viewer.kernels.pointsets import CellGrid, cell_grid
+from cned_viewer.kernels.pointsets import cell_grid
 from cned_viewer.kernels.runs import Runs, extract_runs
 from cned_viewer.kernels.shape import component_mask, object_shape, values_under_runs
 from cned_viewer.measure.burden import LabelScan
 from cned_viewer.measure.options import MeasureOptions
 from cned_viewer.measure.outside import OUTSIDE, TOUCHES, where_is
 from cned_viewer.measure.results import Lesion, LesionSet, TinyLesion
+from cned_viewer.measure.tracking import Component, ComponentTracker, components_of, shift_runs
 from cned_viewer.measure.vessels import VesselSurfaces
 
 VESSEL_LABELS = {"portal_vein": PORTAL_VEIN, "hepatic_vein": HEPATIC_VEINS}
 LEFT_SEGMENTS, RIGHT_SEGMENTS = (2, 3, 4), (5, 6, 7, 8)
-
-
-@dataclass
-class _Component:
-    """One component of a mask: its runs (absolute z, y, x0, x1) and statistics; lesion results when counted."""
-
-    box: Box
-    voxels: int
-    index_sum: np.ndarray  # float64[3]
-    first_raster: int
-    z: np.ndarray
-    y: np.ndarray
-    x0: np.ndarray
-    x1: np.ndarray
-    feret: float = 0.0
-    axial: float = 0.0
-    surface: CellGrid | None = None
-    vessels: dict = field(default_factory=dict)  # name -> (distance, contact, fraction)
-    segments: tuple[int, ...] | None = None
-    liver: str | None = None  # where it lies: outside.TOUCHES, ENCLOSED or OUTSIDE (None: not decided yet)
-
-    def first_voxel(self, shape_zyx: tuple[int, int, int]) -> Box:
-        """The one-voxel box of the component's first voxel in raster order."""
-        z, y, x = (int(v) for v in np.unravel_index(self.first_raster, shape_zyx))
-        return (z, z + 1, y, y + 1, x, x + 1)
-
-    def touches(self, g: Box) -> bool:
-        """Whether a voxel of the component lies in box ``g``."""
-        if not boxes_intersect(self.box, g):
-            return False
-        hit = (self.z >= g[0]) & (self.z < g[1]) & (self.y >= g[2]) & (self.y < g[3]) & (self.x0 < g[5]) & (self.x1 > g[4])
-        return bool(hit.any())
-
-    def runs(self) -> Runs:
-        """The component as :class:`Runs` on its own box (for the shape and segment kernels)."""
-        z0, z1, y0, y1 = self.box[:4]
-        ny = y1 - y0
-        row = ((self.z - z0) * ny + (self.y - y0)).astype(np.int32)
-        return Runs(self.box, np.zeros(1, np.int64), self.x0, self.x1, row)
-
-
-def _components_of(runs: Runs, connectivity: int, shape_zyx: tuple[int, int, int], only_touching: Box | None = None) -> list[_Component]:
-    """The components of ``runs``; with ``only_touching``, only those with a voxel in that box."""
-    run_labels, n = connect_runs(runs, connectivity)
-    if n == 0:
-        return []
-    stats = component_stats(runs, run_labels, n)
-    ny = max(runs.shape_zy[1], 1)
-    z_all = (runs.row // ny + runs.box[0]).astype(np.int32)
-    y_all = (runs.row % ny + runs.box[2]).astype(np.int32)
-    order = np.argsort(run_labels, kind="stable")
-    starts = np.searchsorted(run_labels[order], np.arange(1, n + 2))
-    raster = np.ravel_multi_index(tuple(stats.first_zyx.T), shape_zyx)
-    out = []
-    for k in range(n):
-        if only_touching is not None and not boxes_intersect(tuple(int(v) for v in stats.box[k]), only_touching):
-            continue
-        members = order[starts[k]:starts[k + 1]]
-        comp = _Component(
-            tuple(int(v) for v in stats.box[k]), int(stats.voxels[k]), stats.index_sum_zyx[k].copy(), int(raster[k]),
-            z_all[members], y_all[members], runs.x0[members], runs.x1[members],
-        )
-        if only_touching is None or comp.touches(only_touching):
-            out.append(comp)
-    return out
-
-
-def _shift(runs: Runs, box: Box) -> Runs:
-    """Runs found in an array cut out at ``box`` as runs of the whole array."""
-    return Runs(box, runs.row_ptr, runs.x0 + np.int32(box[4]), runs.x1 + np.int32(box[4]), runs.row)
-
-
-class _Tracker:
-    """The components of one mask, updated in a region (see the module doc)."""
-
-    def __init__(self, connectivity: int, shape_zyx: tuple[int, int, int], extract) -> None:
-        self.connectivity = connectivity
-        self.shape = shape_zyx
-        self.extract = extract  # box -> Runs of the mask in that box (absolute coordinates)
-        self.components: list[_Component] = []
-
-    def rebuild(self, box: Box | None) -> list[_Component]:
-        self.components = [] if box is None or box_is_empty(box) else _components_of(self.extract(box), self.connectivity, self.shape)
-        return self.components
-
-    def update(self, dirty: Box) -> list[_Component]:
-        """Redo the components the mask change inside ``dirty`` can reach; returns the new ones."""
-        reach = grow_box(dirty, (1, 1, 1), self.shape)
-        kept, region = [], dirty
-        for comp in self.components:
-            if comp.touches(reach):
-                region = union_box(region, comp.box)
-            else:
-                kept.append(comp)
-        new = _components_of(self.extract(region), self.connectivity, self.shape, only_touching=reach)
-        self.components = kept + new
-        return new
-
-    def within(self, outside: list[_Component]) -> list[_Component]:
-        """This mask's components, less those lying in a tumour component outside the liver."""
-        if not outside:
-            return self.components
-        return [c for c in self.components if not any(o.touches(c.first_voxel(self.shape)) for o in outside)]
-
-    def counted(self, min_voxels: float, outside: list[_Component]) -> int:
-        return sum(1 for c in self.within(outside) if c.voxels >= min_voxels)
-
-    def voxels(self, outside: list[_Component]) -> int:
-        return sum(c.voxels for c in self.within(outside))
 
 
 def _box_gap_mm(a: Box, b: Box, spacing: np.ndarray) -> float:
@@ -197,9 +86,9 @@ class LesionEngine:
         self.threshold = options.contact_threshold_for(geometry)
         shape = labels.shape
         conn = options.connectivity
-        self.tumour = _Tracker(conn, shape, lambda box: extract_runs(labels, box, TUMOUR))
-        self.eroded = _Tracker(conn, shape, lambda box: self._code_runs(box, ERODED, ERODED))
-        self.dilated = _Tracker(conn, shape, lambda box: self._code_runs(box, GROWN, ERODED))
+        self.tumour = ComponentTracker(conn, shape, lambda box: extract_runs(labels, box, TUMOUR))
+        self.eroded = ComponentTracker(conn, shape, lambda box: self._code_runs(box, ERODED, ERODED))
+        self.dilated = ComponentTracker(conn, shape, lambda box: self._code_runs(box, GROWN, ERODED))
         self.vessels = VesselSurfaces(labels, self.spacing, self.threshold, options.vessel_search_band_mm)
         self._scan: LabelScan | None = None
         self._liver_box: Box | None = None
@@ -207,14 +96,14 @@ class LesionEngine:
     def _code_runs(self, box: Box, lo: int, hi: int) -> Runs:
         codes = erode_dilate(self.labels, box, TUMOUR, (LIVER_PARENCHYMA,))
         local = (0, codes.shape[0], 0, codes.shape[1], 0, codes.shape[2])
-        return _shift(extract_runs(codes, local, lo, hi), box)
+        return shift_runs(extract_runs(codes, local, lo, hi), box)
 
     # -- vessels (see cned_viewer.measure.vessels) -------------------------------------------
-    def _lesion_vessels(self, comp: _Component, value: int) -> tuple:
+    def _lesion_vessels(self, comp: Component, value: int) -> tuple:
         return self.vessels.metrics(comp.surface, comp.box, value, self._scan.box_of(value))
 
     # -- per-lesion results ------------------------------------------------------------------
-    def _measure_lesion(self, comp: _Component, timings: dict[str, float]) -> None:
+    def _measure_lesion(self, comp: Component, timings: dict[str, float]) -> None:
         t0 = time.perf_counter()
         runs = comp.runs()
         members = np.arange(len(comp.x0))
@@ -241,11 +130,11 @@ class LesionEngine:
         for comp in self._counted(self.tumour.components):
             comp.segments = self._segments_under(comp.runs())
 
-    def _counted(self, comps: list[_Component]) -> list[_Component]:
+    def _counted(self, comps: list[Component]) -> list[Component]:
         return [c for c in comps if c.voxels >= self.min_voxels and self._inside(c)]
 
     # -- inside or outside the liver (see cned_viewer.measure.outside) --------------------
-    def _inside(self, comp: _Component) -> bool:
+    def _inside(self, comp: Component) -> bool:
         if comp.liver is None:
             runs = (comp.z, comp.y, comp.x0, comp.x1)
             comp.liver = where_is(self.labels, runs, comp.box, self.options.connectivity, self._liver_box)
@@ -260,7 +149,7 @@ class LesionEngine:
             if flipped or (parenchyma_dirty is not None and _same_slices(comp.box, parenchyma_dirty)):
                 comp.liver = None
 
-    def outside(self) -> list[_Component]:
+    def outside(self) -> list[Component]:
         """The tumour components outside the liver."""
         return [c for c in self.tumour.components if not self._inside(c)]
 
@@ -293,8 +182,8 @@ class LesionEngine:
             codes = erode_dilate(self.labels, code_box, TUMOUR, (LIVER_PARENCHYMA,))
             local = (0, codes.shape[0], 0, codes.shape[1], 0, codes.shape[2])
             for tracker, lo in ((self.eroded, ERODED), (self.dilated, GROWN)):
-                runs = _shift(extract_runs(codes, local, lo, ERODED), code_box)
-                tracker.components = _components_of(runs, tracker.connectivity, tracker.shape)
+                runs = shift_runs(extract_runs(codes, local, lo, ERODED), code_box)
+                tracker.components = components_of(runs, tracker.connectivity, tracker.shape)
         clock = _lap(timings, "sensitivity", clock)
         lesions = self._counted(new)
         clock = _lap(timings, "outside_liver", clock)
@@ -314,7 +203,7 @@ class LesionEngine:
         self._scan = scan
         shape = self.labels.shape
         clock = time.perf_counter()
-        new: list[_Component] = []
+        new: list[Component] = []
         if tumour_dirty is not None:
             new = self.tumour.update(tumour_dirty)
         wall_dirty = None

@@ -9,11 +9,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from vtkmodules.vtkCommonDataModel import vtkPolyData
 
-from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN, TUMOUR, LabelMap
 from cned_viewer.core import cancel
+from cned_viewer.core.labels import HEPATIC_VEINS, LIVER_PARENCHYMA, PORTAL_VEIN, TUMOUR, LabelMap
+from cned_viewer.kernels.boxes import Box
+from cned_viewer.kernels.diff import label_diff
+from cned_viewer.kernels.histogram import label_histogram
 from cned_viewer.measure.results import Lesion
 from cned_viewer.mesh.lesion_ids import LesionIdMap, lesion_id_map
 from cned_viewer.mesh.surfaces import SurfaceOptions, display_steps, mask_box, max_pool, prepare_for_display, surface_of_labels
+from cned_viewer.mesh.tumour_parts import TumourModel, build_tumour
 
 #: Structure key -> the label values it is made of (the liver: the organ envelope seen from outside).
 STRUCTURE_VALUES: dict[str, tuple[int, ...]] = {
@@ -33,15 +37,36 @@ class CaseMeshes:
     """Surfaces by structure key; the tumour surface's cells carry the lesion id (``label_id``).
 
     ``labels`` is the label array the surfaces were made from (kept, not copied: give
-    :func:`build_case_meshes` a copy when the caller goes on editing); ``rebuilt`` the keys meshed
-    anew by the build that made them (the others were carried over from the previous model).
+    :func:`build_case_meshes` a copy when the caller goes on editing); ``rebuilt`` the keys whose
+    surface is a new object (the others are the previous model's, unchanged); ``tumour`` the
+    per-lesion parts of the tumour surface (see :mod:`cned_viewer.mesh.tumour_parts`).
     """
 
     surfaces: dict[str, vtkPolyData] = field(default_factory=dict)
-    lesion_ids: LesionIdMap | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     labels: np.ndarray | None = None
     rebuilt: tuple[str, ...] = ()
+    lesions: tuple[Lesion, ...] = ()
+    connectivity: int = 26
+    tumour: TumourModel | None = None
+    _ids: list = field(default_factory=list, repr=False)
+
+    @property
+    def lesion_ids(self) -> LesionIdMap | None:
+        """The lesion id of every tumour voxel (made on first use: the 3D update does not need it)."""
+        if not self._ids:
+            self._ids.append(None if self.labels is None else lesion_id_map(self.labels, self.lesions, self.connectivity))
+        return self._ids[0]
+
+
+def _structure_changes(previous: np.ndarray, array: np.ndarray) -> tuple[Box | None, set[str]]:
+    """The box of the changed voxels and the structures they changed (see :func:`changed_structures`)."""
+    if previous.shape != array.shape:
+        return (0, array.shape[0], 0, array.shape[1], 0, array.shape[2]), set(STRUCTURE_VALUES)
+    box, pairs = label_diff(previous, array)
+    old, new = np.nonzero(pairs)
+    changed = {key for key, values in STRUCTURE_VALUES.items() if np.any(np.isin(old, values) != np.isin(new, values))}
+    return box, changed
 
 
 def changed_structures(before: np.ndarray, after: np.ndarray) -> set[str]:
@@ -52,11 +77,7 @@ def changed_structures(before: np.ndarray, after: np.ndarray) -> set[str]:
     """
     if before.shape != after.shape:
         return set(STRUCTURE_VALUES)
-    moved = before != after
-    if not moved.any():
-        return set()
-    old, new = before[moved], after[moved]
-    return {key for key, values in STRUCTURE_VALUES.items() if np.any(np.isin(old, values) != np.isin(new, values))}
+    return _structure_changes(before.reshape(1, 1, -1), after.reshape(1, 1, -1))[1]
 
 
 def build_case_meshes(
@@ -70,33 +91,50 @@ def build_case_meshes(
     """Mesh every structure present in ``labels`` (pure VTK filters: safe in a worker thread).
 
     Liver and vessels are meshed at display resolution (block maximum to about 0.9 mm, so no
-    structure is lost and sub-millimetre CT does not make millions of triangles). Lesions are meshed from the lesion-id map so that a picked cell names the lesion; tiny
-    components (id 0) are still drawn, as a separate part of the tumour surface.
+    structure is lost and sub-millimetre CT does not make millions of triangles). The tumour is
+    meshed per component at full resolution, each part's cells naming its lesion (tiny components:
+    -1), see :mod:`cned_viewer.mesh.tumour_parts`.
 
     With ``previous`` (the model on screen, built from ``previous.labels``), a structure whose
-    voxels did not change keeps its surface; the tumour is always meshed again, since an edit
-    anywhere can renumber the lesions its cells name.
+    voxels did not change keeps its surface, and of the tumour only the components within one
+    voxel of the changed voxels are meshed again (renumbered lesions only get their ids swapped).
     """
-    result = CaseMeshes(labels=labels.array)
     array = labels.array
-    unchanged: set[str] = set()
-    if previous is not None and previous.labels is not None:
-        unchanged = set(STRUCTURE_VALUES) - changed_structures(previous.labels, array) - {"tumour"}
+    result = CaseMeshes(labels=array, lesions=tuple(lesions), connectivity=connectivity)
+    usable = previous is not None and previous.labels is not None and previous.labels.shape == array.shape
+    dirty, changed = _structure_changes(previous.labels, array) if usable else (None, set(STRUCTURE_VALUES))
     for key, values in STRUCTURE_VALUES.items():
         if cancelled():
             raise MeshingCancelled("meshing cancelled")
-        if key in unchanged:
+        start = time.perf_counter()
+        if key == "tumour":
+            result.tumour = _tumour_model(array, labels, lesions, options, connectivity, previous if usable else None, dirty, changed)
+            surface = result.tumour.surface
+            if surface is not None:
+                result.surfaces[key] = surface
+        elif key not in changed:
             if key in previous.surfaces:  # type: ignore[union-attr]
                 result.surfaces[key] = previous.surfaces[key]  # type: ignore[union-attr]
             continue
-        start = time.perf_counter()
-        surface = _tumour_surface(array, lesions, labels, options, connectivity, result) if key == "tumour" \
-            else _binary_surface(array, values, labels, options)
-        if surface is not None:
-            result.surfaces[key] = prepare_for_display(surface)
+        else:
+            surface = _binary_surface(array, values, labels, options)
+            if surface is not None:
+                result.surfaces[key] = prepare_for_display(surface)
         result.timings_ms[key] = (time.perf_counter() - start) * 1e3
-    result.rebuilt = tuple(key for key in STRUCTURE_VALUES if key not in unchanged)
+    old = previous.surfaces if usable else {}  # type: ignore[union-attr]
+    result.rebuilt = tuple(key for key in STRUCTURE_VALUES if key in result.surfaces and result.surfaces[key] is not old.get(key)
+                           or key not in result.surfaces and key in old)
     return result
+
+
+def _tumour_model(array: np.ndarray, labels: LabelMap, lesions: Sequence[Lesion], options: SurfaceOptions | None, connectivity: int,
+                  previous: CaseMeshes | None, dirty: Box | None, changed: set[str]) -> TumourModel:
+    geometry = labels.geometry
+    if previous is not None and previous.tumour is not None:
+        return build_tumour(array, lesions, geometry, connectivity, options, previous.tumour, dirty if "tumour" in changed else None)
+    counts, boxes = label_histogram(array)
+    box = tuple(int(v) for v in boxes[TUMOUR]) if counts[TUMOUR] else None
+    return build_tumour(array, lesions, geometry, connectivity, options, tumour_box=box)
 
 
 def _binary_surface(array: np.ndarray, values: tuple[int, ...], labels: LabelMap, options: SurfaceOptions | None) -> vtkPolyData | None:
@@ -106,15 +144,3 @@ def _binary_surface(array: np.ndarray, values: tuple[int, ...], labels: LabelMap
     steps = display_steps(labels.geometry.spacing_zyx_mm)
     crop = max_pool(np.isin(array[box], values).astype(np.uint8), steps)
     return surface_of_labels(crop, (1,), labels.geometry, options, box=box, steps=steps)
-
-
-def _tumour_surface(array: np.ndarray, lesions: Sequence[Lesion], labels: LabelMap, options: SurfaceOptions | None,
-                    connectivity: int, result: CaseMeshes) -> vtkPolyData | None:
-    id_map = lesion_id_map(array, lesions, connectivity)
-    if id_map is None:
-        return None
-    result.lesion_ids = id_map
-    # Tiny components (id 0 in the map) are meshed too, under the id -1.
-    crop = np.where((id_map.ids == 0) & (array[id_map.box] == TUMOUR), -1, id_map.ids).astype(np.int32)
-    values = tuple(int(v) for v in np.unique(crop) if v != 0)
-    return surface_of_labels(crop, values, labels.geometry, options, box=id_map.box)

@@ -11,7 +11,7 @@ from cned_viewer.core.labels import TUMOUR, LabelMap
 from cned_viewer.measure import measure
 from cned_viewer.mesh.case_meshes import build_case_meshes
 from cned_viewer.mesh.lesion_ids import lesion_id_map
-from cned_viewer.mesh.surfaces import LABEL_ARRAY, surface_of_labels
+from cned_viewer.mesh.surfaces import LABEL_ARRAY, prepare_for_display, surface_of_labels
 
 
 @pytest.fixture(scope="module")
@@ -94,4 +94,92 @@ def test_rebuild_after_an_edit_keeps_the_unchanged_surfaces(demo_case) -> None:
 
     labels.array[tuple(np.argwhere(labels.array == LIVER_PARENCHYMA)[0])] = PORTAL_VEIN  # that vessel and the envelope change
     third = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry), lesions, previous=again)
-    assert set(third.rebuilt) == {"liver", "tumour", "portal_vein"} and third.surfaces["hepatic_veins"] is first.surfaces["hepatic_veins"]
+    assert set(third.rebuilt) == {"liver", "portal_vein"} and third.surfaces["hepatic_veins"] is first.surfaces["hepatic_veins"]
+    assert third.surfaces["tumour"] is again.surfaces["tumour"]  # no tumour voxel and no lesion number changed
+
+
+def _whole_tumour(array: np.ndarray, lesions, geometry: Geometry):
+    """The tumour as one SurfaceNets mesh of the lesion-id crop (how it was meshed before the per-lesion parts)."""
+    id_map = lesion_id_map(array, lesions)
+    crop = np.where((id_map.ids == 0) & (array[id_map.box] == TUMOUR), -1, id_map.ids).astype(np.int32)
+    values = tuple(int(v) for v in np.unique(crop) if v != 0)
+    return prepare_for_display(surface_of_labels(crop, values, geometry, box=id_map.box))
+
+
+def _vertices(surface) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Points, their normals and lesion ids (of a cell using them), and the triangles' ids and areas."""
+    points = vtk_to_numpy(surface.GetPoints().GetData()).astype(float)
+    normals = vtk_to_numpy(surface.GetPointData().GetNormals()).astype(float)
+    cells = vtk_to_numpy(surface.GetPolys().GetConnectivityArray()).reshape(-1, 3)
+    ids = vtk_to_numpy(surface.GetCellData().GetArray(LABEL_ARRAY))
+    point_ids = np.zeros(len(points), np.int64)
+    point_ids[cells.ravel()] = np.repeat(ids, 3)
+    corners = points[cells]
+    areas = 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
+    return points, normals, point_ids, np.stack([ids, areas], axis=1)
+
+
+def assert_same_tumour(ours, theirs, tol: float = 1e-4) -> None:
+    """The same vertices (matched both ways, to float32 rounding) with the same normals and lesion ids, and per
+    lesion the same number of triangles and area. A quad whose two diagonals are equally long may be split along the
+    other one (float32 rounding of the smoothed points decides), which turns its corners' normals (by up to ~20 degrees)."""
+    from scipy.spatial import cKDTree
+
+    points_a, normals_a, ids_a, cells_a = _vertices(ours)
+    points_b, normals_b, ids_b, cells_b = _vertices(theirs)
+    assert len(points_a) == len(points_b) and len(cells_a) == len(cells_b)
+    distance, match = cKDTree(points_b).query(points_a)
+    back, _ = cKDTree(points_a).query(points_b)  # both ways: smoothing can put two corners on one spot
+    assert distance.max() < tol and back.max() < tol
+    np.testing.assert_array_equal(ids_a, ids_b[match])
+    same = np.abs(normals_a - normals_b[match]).max(axis=1) < 1e-4  # zero normals of degenerate corners included
+    assert same.mean() > 0.98 and (same | ((normals_a * normals_b[match]).sum(axis=1) > 0.9)).all()  # off only beside a flipped diagonal
+    for lesion_id in np.unique(cells_b[:, 0]):
+        mine, theirs_ = cells_a[cells_a[:, 0] == lesion_id, 1], cells_b[cells_b[:, 0] == lesion_id, 1]
+        assert len(mine) == len(theirs_) and mine.sum() == pytest.approx(theirs_.sum(), rel=1e-6)
+
+
+def _ball(array: np.ndarray, centre, radius_vox: int):
+    box = tuple(slice(max(c - radius_vox, 0), min(c + radius_vox + 1, n)) for c, n in zip(centre, array.shape))
+    grid = np.ogrid[box]
+    return box, sum((g - c) ** 2 for g, c in zip(grid, centre)) <= radius_vox**2
+
+
+def test_per_lesion_tumour_equals_the_whole_tumour_mesh_after_random_strokes(demo_case) -> None:
+    """Random paint and erase strokes: the tumour model updated part by part equals a whole-tumour mesh each time."""
+    rng = np.random.default_rng(21)
+    labels = LabelMap(demo_case.labels.array.copy(), demo_case.labels.geometry)
+    lesions = measure(labels).lesions
+    shown = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry), lesions)
+    assert_same_tumour(shown.surfaces["tumour"], _whole_tumour(labels.array, lesions, labels.geometry))
+    tumour = np.argwhere(labels.array == TUMOUR)
+    liver = np.argwhere(labels.array[::4, ::4, ::4] == 1) * 4
+    for step in range(6):
+        centre = tumour[rng.integers(len(tumour))] if step % 2 else liver[rng.integers(len(liver))]
+        box, ball = _ball(labels.array, centre, int(rng.integers(2, 7)))
+        region = labels.array[box]
+        region[ball & ((region == 1) | (region == TUMOUR))] = TUMOUR if step % 3 else 1  # paint tumour over parenchyma, or erase to it
+        lesions = measure(labels).lesions
+        again = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry), lesions, previous=shown)
+        assert again.rebuilt == ("tumour",) or again.surfaces["tumour"] is shown.surfaces["tumour"]
+        assert_same_tumour(again.surfaces["tumour"], _whole_tumour(labels.array, lesions, labels.geometry))
+        shown = again
+
+
+@pytest.mark.data
+def test_ircad_tumour_stroke_remeshes_one_part(shared_data) -> None:
+    import SimpleITK as sitk
+
+    image = sitk.ReadImage(str(shared_data / "ircadb01_p1" / "labels.nrrd"))
+    array = sitk.GetArrayFromImage(image).astype(np.uint8)
+    geometry = Geometry.for_array(array.shape, image.GetSpacing(), image.GetOrigin(), image.GetDirection())
+    labels = LabelMap(array, geometry)
+    shown = build_case_meshes(LabelMap(array.copy(), geometry), measure(labels).lesions)
+    liver = np.argwhere(array[::4, ::8, ::8] == 1) * (4, 8, 8)
+    box, ball = _ball(array, liver[len(liver) // 3], 6)
+    array[box][ball & (array[box] == 1)] = TUMOUR
+    lesions = measure(labels).lesions
+    again = build_case_meshes(LabelMap(array.copy(), geometry), lesions, previous=shown)
+    kept = {id(p.surface) for p in shown.tumour.parts} & {id(p.surface) for p in again.tumour.parts}
+    assert len(kept) >= len(again.tumour.parts) - 2  # only the stroke's lesion (and one it merged with) meshed again
+    assert_same_tumour(again.surfaces["tumour"], _whole_tumour(array, lesions, geometry))
