@@ -341,6 +341,7 @@ class PacsSendDialog(_PacsDialog):
         known = {self.files.item(i).text() for i in range(self.files.count())}
         for path in paths:
             if str(path) not in known:
+                known.add(str(path))
                 self.files.addItem(str(path))
 
     def chosen_files(self) -> list[Path]:
