@@ -10,6 +10,7 @@ import numpy as np
 def warm_up() -> float:
     """Run each kernel once on a 16 x 16 x 16 label array; returns the seconds it took."""
     from cned_viewer.kernels.components import component_stats, connect_runs
+    from cned_viewer.kernels.diff import label_diff
     from cned_viewer.kernels.envelope import enclosed_counts_per_slice
     from cned_viewer.kernels.histogram import _histogram_parallel, label_histogram
     from cned_viewer.kernels.joint_histogram import joint_histogram
@@ -28,6 +29,7 @@ def warm_up() -> float:
     spacing = np.array([1.5, 0.8, 0.8])
     box = (0, 16, 0, 16, 0, 16)
     label_histogram(labels)
+    label_diff(labels, labels)
     joint_histogram(labels, labels, box)
     label_histogram(np.ascontiguousarray(labels[:, :, :15]))  # unaligned: the byte path
     _histogram_parallel(labels.reshape(-1), labels.reshape(-1).view(np.uint64), 16, 16, 16, 2)

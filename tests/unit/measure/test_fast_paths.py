@@ -11,6 +11,7 @@ from scipy import ndimage
 from cned_viewer.core import Geometry, LabelMap
 from cned_viewer.kernels import reference as ref
 from cned_viewer.kernels.boxes import box_slices
+from cned_viewer.kernels.diff import label_diff
 from cned_viewer.kernels.morphology import _erode_dilate, erode_dilate
 from cned_viewer.kernels.neighbours import runs_touch_value
 from cned_viewer.kernels.pointsets import cell_grid, count_within_sq, min_distance_mm, points_in_box
@@ -46,6 +47,23 @@ def test_runs_touch_value_matches_dilation(seed, connectivity, random_labels):
         for value in (1, 3):
             expected = ref.touches_value_reference(labels, part[box_slices(box)], box, connectivity, value)
             assert runs_touch_value(labels, z, y, runs.x0, runs.x1, value, connectivity) == expected
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("width", [24, 21])  # 24: the 64-bit word path; 21: bytes after the last whole word
+def test_label_diff_matches_numpy(seed, width, random_labels):
+    rng = np.random.default_rng(seed)
+    before = random_labels(rng, shape=(7, 11, width), density=0.3)
+    after = before.copy()
+    box, pairs = label_diff(before, after)
+    assert box is None and not pairs.any()
+    for _ in range(seed + 1):
+        z, y, x = rng.integers(0, (7, 11, width))
+        after[z, y, x] = rng.integers(0, 5)
+    box, pairs = label_diff(before, after)
+    ref_box, ref_pairs = ref.label_diff_reference(before, after)
+    assert box == ref_box
+    np.testing.assert_array_equal(pairs, ref_pairs)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
