@@ -151,13 +151,19 @@ def get_series(settings: PacsSettings, study_uid: str, series_uid: str | None, f
 
     def store(event: evt.Event) -> int:
         name = _safe_name(str(event.request.AffectedSOPInstanceUID))
-        (partial / f"{name}.dcm").write_bytes(event.encoded_dataset())  # preamble, file meta and the data as received
+        try:
+            (partial / f"{name}.dcm").write_bytes(event.encoded_dataset())  # preamble, file meta and the data as received
+        except OSError as error:  # disk full, folder gone: the PACS counts it as failed, the retrieval is not kept
+            result.failed.append(f"cannot write into {target.parent} ({error.strerror})")
+            return 0xA700
         return _STATUS_OK
 
     contexts = [sc.StudyRootQueryRetrieveInformationModelGet]
     try:
         with _association(settings, contexts, storage_scp=True, handlers=[(evt.EVT_C_STORE, store)]) as assoc:
             for status, _identifier in assoc.send_c_get(query, sc.StudyRootQueryRetrieveInformationModelGet):
+                if result.failed and status and status.get("Status") not in _STATUS_PENDING:
+                    break  # our own write failed: that is the reason to give, whatever status the PACS ends with
                 _check_status(settings, status, "C-GET")
                 result.done = int(status.get("NumberOfCompletedSuboperations", result.done))
                 remaining = int(status.get("NumberOfRemainingSuboperations", 0))
@@ -167,7 +173,7 @@ def get_series(settings: PacsSettings, study_uid: str, series_uid: str | None, f
                 if cancelled():
                     assoc.abort()
                     raise OperationCancelled("retrieval from the PACS cancelled")
-                if status.Status not in _STATUS_PENDING and failed:
+                if status.Status not in _STATUS_PENDING and failed and not result.failed:
                     result.failed.append(f"{failed} instance(s) could not be retrieved")
         received = sorted(partial.glob("*.dcm"))
         if result.failed or not received:

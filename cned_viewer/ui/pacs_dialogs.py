@@ -19,9 +19,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from cned_viewer.core.cancel import raise_if_cancelled
 from cned_viewer.errors import UserError
+from cned_viewer.io.case_export import export_case
+from cned_viewer.io.dicom_source import dicom_source_of, read_source_series
 from cned_viewer.io.pacs import SeriesMatch, StudyMatch, TransferResult, echo, find_series, find_studies, get_series, store_files
 from cned_viewer.io.pacs_settings import PacsSettings, load_pacs_settings, save_pacs_settings
+from cned_viewer.io.pdf_dicom import write_encapsulated_pdf
+from cned_viewer.render.report_export import write_case_report
 from cned_viewer.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
@@ -310,7 +315,7 @@ class PacsSendDialog(_PacsDialog):
         super().__init__(f"Send to PACS ({settings.describe()})", parent)
         self.settings, self.export = settings, export
         self.sent: TransferResult | None = None
-        self.export_box = QCheckBox("the current labels and measurements, exported now as DICOM-SEG and DICOM SR")
+        self.export_box = QCheckBox("the current labels, measurements and report, exported now as DICOM-SEG, SR and encapsulated PDF")
         self.export_box.setChecked(export is not None)
         self.export_box.setEnabled(export is not None)
         if export is None:
@@ -371,19 +376,21 @@ class PacsSendDialog(_PacsDialog):
 
 
 def case_exporter(window: MainWindow) -> Callable[[Path], list[Path]] | None:
-    """``export(folder)`` writing the window's labels (as they are now) and measurements as SEG and SR into
-    ``folder``; None when the case has no labels or was not read from a DICOM folder."""
-    try:
-        from cned_viewer.io.case_export import export_case
-    except ImportError:  # the DICOM export is not installed in this build
-        return None
+    """``export(folder)`` writing the window's labels (as they are now) and measurements as SEG and SR, and the
+    report as an encapsulated PDF, into ``folder``; None when the case has no labels or is not from a DICOM folder."""
     if window.case is None or window.case.labels is None or window.dicom_source() is None:
         return None
     case = dataclasses.replace(window.case, labels=window.edits.labels_snapshot())
-    measurements = window.measurements
+    measurements, plugins, options = window.measurements, window.plugins, window.measure_options
+    numbering = window.edits.measurer.numbering.snapshot() if window.edits.measurer is not None else None
 
     def export(folder: Path) -> list[Path]:
-        return export_case(case, "dicom-sr", folder / "cned-sr.dcm", seg_output=folder / "cned-seg.dcm", measurements=measurements).paths
+        written = export_case(case, "dicom-sr", folder / "cned-sr.dcm", seg_output=folder / "cned-seg.dcm", measurements=measurements).paths
+        raise_if_cancelled("export for the PACS")
+        pdf = write_case_report(case, folder / "report.pdf", plugins=plugins, options=options, numbering=numbering)
+        source_folder, series_uid = dicom_source_of(case.metadata, "the report for the PACS")
+        source = read_source_series(source_folder, series_uid, pixels=False).first
+        return [*written, write_encapsulated_pdf(pdf.read_bytes(), source, folder / "cned-report.dcm")]
 
     return export
 

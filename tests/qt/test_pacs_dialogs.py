@@ -121,9 +121,9 @@ def test_send_to_pacs_exports_the_case_and_stores_it(qtbot, window, wait_ready, 
     assert dialog.chosen_files() == [extra]
     dialog.send_button.click()
     qtbot.waitUntil(lambda: dialog.sent is not None, timeout=120_000)
-    assert (dialog.sent.done, dialog.sent.failed) == (3, []) and "Sent 3 file(s)" in dialog.status.text()
+    assert (dialog.sent.done, dialog.sent.failed) == (4, []) and "Sent 4 file(s)" in dialog.status.text()
     study_uid = str(pydicom.dcmread(ct / "image_0", stop_before_pixels=True).StudyInstanceUID)
     studies = server.rest("/tools/find", {"Level": "Study", "Query": {"StudyInstanceUID": study_uid}, "Expand": True})
     modalities = sorted(server.rest(f"/series/{s}")["MainDicomTags"]["Modality"] for s in studies[0]["Series"])
-    assert "SEG" in modalities and "SR" in modalities
+    assert {"SEG", "SR", "DOC"} <= set(modalities)  # SEG, SR and the encapsulated PDF report, in the CT's study
     dialog.reject()
