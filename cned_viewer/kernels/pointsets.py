@@ -36,8 +36,8 @@ class CellGrid:
 
 
 @kernel()
-def _grid(points, cell_voxels):
-    """Points sorted by cell key, stably (a counting sort when the key range is small, else a merge sort)."""
+def _cell_keys(points, cell_voxels):
+    """The cell key of every point (cells numbered in raster order of a grid that holds every point)."""
     n = points.shape[0]
     dims = np.empty(3, np.int64)
     for a in range(3):
@@ -48,21 +48,13 @@ def _grid(points, cell_voxels):
         for a in range(3):
             k = k * dims[a] + np.int64(points[i, a] / cell_voxels[a])
         keys[i] = k
-    n_keys = dims[0] * dims[1] * dims[2]
-    if n_keys <= 4 * n + 65536:
-        first = np.zeros(n_keys + 1, np.int64)
-        for i in range(n):
-            first[keys[i] + 1] += 1
-        for k in range(n_keys):
-            first[k + 1] += first[k]
-        order = np.empty(n, np.int64)
-        for i in range(n):
-            order[first[keys[i]]] = i
-            first[keys[i]] += 1
-    else:
-        order = np.argsort(keys, kind="mergesort")
-    sorted_points = points[order]
-    sorted_keys = keys[order]
+    return keys
+
+
+@kernel()
+def _cells(sorted_points, sorted_keys):
+    """Start index and tight bounds of each cell of points sorted by cell key."""
+    n = sorted_points.shape[0]
     n_cells = 1
     for i in range(1, n):
         if sorted_keys[i] != sorted_keys[i - 1]:
@@ -82,7 +74,7 @@ def _grid(points, cell_voxels):
             lo[c, a] = min(lo[c, a], sorted_points[i, a])
             hi[c, a] = max(hi[c, a], sorted_points[i, a])
     start[n_cells] = n
-    return sorted_points, start, lo, hi
+    return start, lo, hi
 
 
 def cell_grid(index_zyx: np.ndarray, spacing_zyx_mm, cell_mm: float = DEFAULT_CELL_MM) -> CellGrid:
@@ -92,7 +84,10 @@ def cell_grid(index_zyx: np.ndarray, spacing_zyx_mm, cell_mm: float = DEFAULT_CE
     if len(points) == 0:
         return CellGrid(points, spacing, np.zeros(1, np.int64), np.zeros((0, 3)), np.zeros((0, 3)))
     cell_voxels = np.maximum(np.round(cell_mm / spacing), 1.0)
-    sorted_points, start, lo, hi = _grid(points, cell_voxels)
+    keys = _cell_keys(points, cell_voxels)
+    order = np.argsort(keys, kind="stable")  # numpy's radix sort: no sort compiled into the kernels (cold start)
+    sorted_points = np.ascontiguousarray(points[order])
+    start, lo, hi = _cells(sorted_points, np.ascontiguousarray(keys[order]))
     return CellGrid(sorted_points, spacing, start, lo, hi)
 
 
@@ -108,7 +103,9 @@ def _points_in_box(points, z0, z1, y0, y1, x0, x1):
     k = 0
     for i in range(points.shape[0]):
         if keep[i]:
-            out[k] = points[i]
+            out[k, 0] = points[i, 0]
+            out[k, 1] = points[i, 1]
+            out[k, 2] = points[i, 2]
             k += 1
     return out
 

@@ -16,6 +16,36 @@ from cned_viewer.kernels._jit import kernel
 
 
 @kernel()
+def _order_descending(values):
+    """Indices that sort ``values`` from largest to smallest (a heap sort: plain loops compile fast,
+    where ``np.argsort`` would compile numba's quicksort; ties may come in any order)."""
+    n = values.shape[0]
+    order = np.arange(n)
+    for end in range(n - 1, -1, -1):  # a min-heap on values, then extract the smallest to the back
+        if end == n - 1:
+            for root in range(n // 2 - 1, -1, -1):
+                _sift_down(values, order, root, n)
+        order[0], order[end] = order[end], order[0]
+        _sift_down(values, order, 0, end)
+    return order
+
+
+@kernel()
+def _sift_down(values, order, root, size):
+    while True:
+        child = 2 * root + 1
+        if child >= size:
+            return
+        if child + 1 < size and values[order[child + 1]] < values[order[child]]:
+            child += 1
+        if values[order[child]] < values[order[root]]:
+            order[root], order[child] = order[child], order[root]
+            root = child
+        else:
+            return
+
+
+@kernel()
 def _largest_distance(points):
     """Exact largest Euclidean distance between rows of ``points`` (mm)."""
     n = points.shape[0]
@@ -27,8 +57,11 @@ def _largest_distance(points):
             centre[a] += points[i, a] / n
     radius = np.empty(n)
     for i in range(n):
-        radius[i] = np.sqrt(((points[i] - centre) ** 2).sum())
-    order = np.argsort(-radius)
+        r_sq = 0.0
+        for a in range(3):
+            r_sq += (points[i, a] - centre[a]) ** 2
+        radius[i] = np.sqrt(r_sq)
+    order = _order_descending(radius)
     best_sq = 0.0
     best = 0.0
     for ii in range(n):

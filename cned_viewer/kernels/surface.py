@@ -78,7 +78,9 @@ def _surface_serial(labels, z0, z1, y0, y1, x0, x1, value):
                 continue
             if k + (x1 - x0) > out.shape[0]:
                 bigger = np.empty((2 * out.shape[0] + (x1 - x0), 3), np.int32)
-                bigger[:k] = out[:k]
+                for i in range(k):
+                    for a in range(3):
+                        bigger[i, a] = out[i, a]
                 out = bigger
             for x in range(x0, x1):
                 if labels[z, y, x] == value and _is_surface(labels, z, y, x, value):

@@ -67,6 +67,16 @@ def test_label_diff_matches_numpy(seed, width, random_labels):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_heap_order_sorts_descending(seed):
+    from cned_viewer.kernels.shape import _order_descending
+
+    values = np.random.default_rng(seed).integers(0, 6 + 40 * seed, 1 + 37 * seed).astype(float)  # ties included
+    order = _order_descending(values)
+    assert sorted(order.tolist()) == list(range(len(values)))
+    np.testing.assert_array_equal(values[order], np.sort(values)[::-1])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_points_in_box_matches_numpy(seed):
     rng = np.random.default_rng(seed)
     points = rng.integers(0, 20, (200, 3)).astype(np.int32)
