@@ -29,12 +29,14 @@ def _trailing_zeros_python(x):
 trailing_zeros = _trailing_zeros_python if config.DISABLE_JIT else _cttz
 
 #: Below this many voxels a kernel runs serially. Measured on the 2-core development machine with
-#: other work on it (serial over parallel time of calls made in alternation, IRCAD): the surface
-#: of the 8.4 M-voxel portal vein box 0.33 (7.8 ms serial, 36 ms parallel: a parallel region waits
-#: for its slowest thread, a whole scheduler slice when the other core is busy), the label
-#: histogram 0.02-0.5 from 1 to 12 M voxels and about 1 on the 34 M-voxel whole scan. So every
-#: crop of a case runs serially; only whole large scans take one chunk per thread.
-SERIAL_BELOW_VOXELS = 24_000_000
+#: other work on it (serial over parallel time of calls made in alternation): the surface of the
+#: 8.4 M-voxel IRCAD portal vein box 0.33 (7.8 ms serial, 36 ms parallel: a parallel region waits
+#: for its slowest thread, a whole scheduler slice when the other core is busy); the label
+#: histogram 0.02-0.5 from 1 to 12 M voxels, 0.64-1.16 on the 34 M-voxel IRCAD scan (2.9 ms serial,
+#: 8.0 ms parallel) and 0.7-0.96 on the 79 M-voxel synthetic scan (4.3 against 8.0 ms). So every
+#: case up to a 512 x 512 x 600 scan runs serially, and the parallel variants are not even
+#: compiled on a first run (cold start); only larger scans take one chunk per thread.
+SERIAL_BELOW_VOXELS = 160_000_000
 
 EIGHT_EQUAL = np.uint64(0x0101010101010101)
 

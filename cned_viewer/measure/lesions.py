@@ -23,12 +23,10 @@ runs, and the per-lesion results, so that after an edit only what the edit can r
   of kept components cut by ``U``). Merges and splits fall out of this.
 * Shape, segments and vessel metrics are computed for new lesions only. A kept lesion's vessel
   metrics are redone when that vessel changed within ``max(distance, threshold)`` of its box.
-* After an edit, vessel metrics are taken against the surface of the whole vessel, kept as a
-  cell grid across edits: a vessel edit in box ``B`` can change whether a voxel is a surface voxel
-  only in ``B`` grown by one voxel (a surface voxel has a 6-neighbour of another value), so
-  the kept surface points there are replaced by those found there again, and the grid is sorted
-  again (a counting sort). Distances and contact counts are exact against any superset of the
-  vessel voxels that can matter, so this gives what the full measurement's banded search gives.
+* Vessel metrics, in the full measurement and after edits alike, are searched in each lesion's
+  neighbourhood among the vessel surface voxels found once per case and patched per edit
+  (:mod:`cned_viewer.measure.vessels`); the search widens until it is exact, so both agree.
+  The components themselves are followed by :mod:`cned_viewer.measure.tracking`.
 
 Components that touch neither the parenchyma nor the liver envelope are "outside the liver"
 (:mod:`cned_viewer.measure.outside`): listed apart and left out of the lesions, the count, the
