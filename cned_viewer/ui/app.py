@@ -6,6 +6,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from cned_viewer.ui.first_start import prepare_kernels
 from cned_viewer.ui.main_thread_gc import MainThreadCollector
 from cned_viewer.ui.main_window import MainWindow
 
@@ -15,6 +16,7 @@ def run_app(demo: bool = False, image: str | None = None, labels: str | None = N
     """Open the main window on the demo case or on ``image`` (+ ``labels``); returns the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CNED Viewer")
+    prepare_kernels()  # desktop bundle: numba kernels loaded, or compiled behind a progress dialog
     collector = MainThreadCollector(app)  # noqa: F841 - lives as long as the application
     window = MainWindow()
     window.show()
