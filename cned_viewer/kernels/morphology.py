@@ -13,36 +13,40 @@ from numba import prange
 
 from cned_viewer.kernels._jit import SERIAL_BELOW_VOXELS, kernel
 from cned_viewer.kernels.boxes import Box
-from cned_viewer.kernels.surface import _row_has
+from cned_viewer.kernels.surface import _row_span
 
 ERODED, KEPT, GROWN = 3, 2, 1
 
 
 @kernel()
-def _near_value(labels, z, y, x0, x1, value):
-    """Whether row ``(z, y)`` or one of its four 6-neighbour rows holds ``value`` in ``[x0 - 1, x1 + 1)``."""
+def _span_table(labels, z0, z1, y0, y1, x0, x1, value):
+    """``[z - z0 + 1, y - y0 + 1]`` -> the span of ``value`` in row ``(z, y)`` within ``[x0 - 1, x1 + 1)``, for the
+    rows of the box and the rows around it (one read of each row; rows outside the array are empty)."""
     nz, ny, nx = labels.shape
     a, b = max(x0 - 1, 0), min(x1 + 1, nx)
-    if _row_has(labels, z, y, a, b, value):
-        return True
-    if z > 0 and _row_has(labels, z - 1, y, a, b, value):
-        return True
-    if z < nz - 1 and _row_has(labels, z + 1, y, a, b, value):
-        return True
-    if y > 0 and _row_has(labels, z, y - 1, a, b, value):
-        return True
-    return y < ny - 1 and _row_has(labels, z, y + 1, a, b, value)
+    table = np.empty((z1 - z0 + 2, y1 - y0 + 2, 2), np.int64)
+    for i in range(z1 - z0 + 2):
+        for j in range(y1 - y0 + 2):
+            z, y = z0 - 1 + i, y0 - 1 + j
+            if 0 <= z < nz and 0 <= y < ny:
+                table[i, j, 0], table[i, j, 1] = _row_span(labels, z, y, a, b, value)
+            else:
+                table[i, j, 0], table[i, j, 1] = b, a
+    return table
 
 
 @kernel()
-def _erode_dilate_slice(labels, z, dz, y0, y1, x0, x1, value, grow_lut, out):
-    """Codes of slice ``z``; rows with no ``value`` in reach (most rows of a tumour's box) are zeroed whole."""
+def _erode_dilate_slice(labels, z, dz, y0, y1, x0, x1, value, grow_lut, spans, out):
+    """Codes of slice ``z``. A voxel can have a nonzero code only within one voxel of ``value`` in its row or at the
+    same x in a 6-neighbour row, so only that span of the row is computed (rows of a tumour's box hold little or
+    none of it); the rest is zeroed."""
     nz, ny, nx = labels.shape
     for y in range(y0, y1):
-        if not _near_value(labels, z, y, x0, x1, value):
-            out[dz, y - y0, :] = 0
-            continue
-        for x in range(x0, x1):
+        j = y - y0 + 1
+        lo = min(spans[dz + 1, j, 0], spans[dz, j, 0], spans[dz + 2, j, 0], spans[dz + 1, j - 1, 0], spans[dz + 1, j + 1, 0])
+        hi = max(spans[dz + 1, j, 1], spans[dz, j, 1], spans[dz + 2, j, 1], spans[dz + 1, j - 1, 1], spans[dz + 1, j + 1, 1])
+        out[dz, y - y0, :] = 0
+        for x in range(max(lo - 1, x0), min(hi + 1, x1)):
             v = labels[z, y, x]
             n_same = 0
             if z > 0 and labels[z - 1, y, x] == value:
@@ -67,14 +71,16 @@ def _erode_dilate_slice(labels, z, dz, y0, y1, x0, x1, value, grow_lut, out):
 
 @kernel(parallel=True)
 def _erode_dilate(labels, z0, z1, y0, y1, x0, x1, value, grow_lut, out):
+    spans = _span_table(labels, z0, z1, y0, y1, x0, x1, value)
     for dz in prange(z1 - z0):
-        _erode_dilate_slice(labels, z0 + dz, dz, y0, y1, x0, x1, value, grow_lut, out)
+        _erode_dilate_slice(labels, z0 + dz, dz, y0, y1, x0, x1, value, grow_lut, spans, out)
 
 
 @kernel()
 def _erode_dilate_serial(labels, z0, z1, y0, y1, x0, x1, value, grow_lut, out):
+    spans = _span_table(labels, z0, z1, y0, y1, x0, x1, value)
     for dz in range(z1 - z0):
-        _erode_dilate_slice(labels, z0 + dz, dz, y0, y1, x0, x1, value, grow_lut, out)
+        _erode_dilate_slice(labels, z0 + dz, dz, y0, y1, x0, x1, value, grow_lut, spans, out)
 
 
 def erode_dilate(labels: np.ndarray, box: Box, value: int, grow_into: tuple[int, ...], out: np.ndarray | None = None) -> np.ndarray:

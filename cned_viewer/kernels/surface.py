@@ -36,6 +36,20 @@ def _row_has(labels, z, y, x0, x1, value):
 
 
 @kernel()
+def _row_span(labels, z, y, x0, x1, value):
+    """``[first, last + 1)`` of ``value`` in row ``(z, y)`` within ``[x0, x1)``; ``(x1, x0)`` when absent."""
+    if not _row_has(labels, z, y, x0, x1, value):
+        return x1, x0
+    first = x0
+    while labels[z, y, first] != value:
+        first += 1
+    end = x1
+    while labels[z, y, end - 1] != value:
+        end -= 1
+    return first, end
+
+
+@kernel()
 def _slice_surface(labels, z, y0, y1, x0, x1, value, out, k):
     """Count (``out`` empty) or write from ``k`` the surface voxels of slice ``z``; returns the new count/index."""
     for y in range(y0, y1):
@@ -74,15 +88,16 @@ def _surface_serial(labels, z0, z1, y0, y1, x0, x1, value):
     k = 0
     for z in range(z0, z1):
         for y in range(y0, y1):
-            if not _row_has(labels, z, y, x0, x1, value):
+            first, end = _row_span(labels, z, y, x0, x1, value)
+            if first >= end:
                 continue
-            if k + (x1 - x0) > out.shape[0]:
-                bigger = np.empty((2 * out.shape[0] + (x1 - x0), 3), np.int32)
+            if k + (end - first) > out.shape[0]:
+                bigger = np.empty((2 * out.shape[0] + (end - first), 3), np.int32)
                 for i in range(k):
                     for a in range(3):
                         bigger[i, a] = out[i, a]
                 out = bigger
-            for x in range(x0, x1):
+            for x in range(first, end):
                 if labels[z, y, x] == value and _is_surface(labels, z, y, x, value):
                     out[k, 0] = z
                     out[k, 1] = y
