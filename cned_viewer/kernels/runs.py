@@ -62,10 +62,13 @@ def _scan_row(flat, words, start, n, x_origin, lo, hi, store, r, k, rx0, rx1, rr
     """Runs of ``lo <= v <= hi`` in ``flat[start:start + n]`` (x of ``flat[start]`` is ``x_origin``).
 
     Writes them from index ``k`` when ``store`` (else only counts); returns the next free index.
-    Words are used only when ``lo == hi`` and ``words`` is not empty.
+    Words are used when ``words`` is not empty and ``lo == hi``, or for ``1..255`` (any nonzero value):
+    then a word is skipped inside a run when it has no zero byte, outside one when it is zero (the
+    tests of one value with value 0, their roles swapped).
     """
     inside = False
-    use_words = lo == hi and words.shape[0] > 0
+    nonzero = lo == 1 and hi == 255
+    use_words = (lo == hi or nonzero) and words.shape[0] > 0
     w_lo = (start + 7) // 8
     w_hi = (start + n) // 8
     if not use_words or w_hi <= w_lo:
@@ -73,7 +76,7 @@ def _scan_row(flat, words, start, n, x_origin, lo, hi, store, r, k, rx0, rx1, rr
         head = n
     else:
         head = 8 * w_lo - start
-    vword = np.uint64(lo) * EIGHT_EQUAL
+    vword = np.uint64(0) if nonzero else np.uint64(lo) * EIGHT_EQUAL
     b = start
     b_end = start + head
     while True:
@@ -96,9 +99,10 @@ def _scan_row(flat, words, start, n, x_origin, lo, hi, store, r, k, rx0, rx1, rr
         # whole words from b (aligned) up to w_hi, then the tail bytes
         w = b // 8
         while w < w_hi:
+            equal_run = inside != nonzero  # skip words equal to vword (else: words with no byte equal to it)
             if w + 8 <= w_hi:
                 block = np.uint64(0)
-                if inside:
+                if equal_run:
                     for i in range(8):
                         block |= words[w + i] ^ vword
                     if block == 0:
@@ -112,7 +116,7 @@ def _scan_row(flat, words, start, n, x_origin, lo, hi, store, r, k, rx0, rx1, rr
                         w += 8
                         continue
             x = words[w] ^ vword
-            if (inside and x == 0) or (not inside and not _has_zero_byte(x)):
+            if (equal_run and x == 0) or (not equal_run and not _has_zero_byte(x)):
                 w += 1
                 continue
             break

@@ -86,7 +86,7 @@ class LesionEngine:
         conn = options.connectivity
         self.tumour = ComponentTracker(conn, shape, lambda box: extract_runs(labels, box, TUMOUR))
         self.eroded = ComponentTracker(conn, shape, lambda box: self._code_runs(box, ERODED, ERODED))
-        self.dilated = ComponentTracker(conn, shape, lambda box: self._code_runs(box, GROWN, ERODED))
+        self.dilated = ComponentTracker(conn, shape, lambda box: self._code_runs(box, GROWN, 255))
         self.vessels = VesselSurfaces(labels, self.spacing, self.threshold, options.vessel_search_band_mm)
         self._scan: LabelScan | None = None
         self._liver_box: Box | None = None
@@ -179,8 +179,8 @@ class LesionEngine:
         else:
             codes = erode_dilate(self.labels, code_box, TUMOUR, (LIVER_PARENCHYMA,))
             local = (0, codes.shape[0], 0, codes.shape[1], 0, codes.shape[2])
-            for tracker, lo in ((self.eroded, ERODED), (self.dilated, GROWN)):
-                runs = shift_runs(extract_runs(codes, local, lo, ERODED), code_box)
+            for tracker, lo, hi in ((self.eroded, ERODED, ERODED), (self.dilated, GROWN, 255)):  # codes >= 1: any nonzero
+                runs = shift_runs(extract_runs(codes, local, lo, hi), code_box)
                 tracker.components = components_of(runs, tracker.connectivity, tracker.shape)
         clock = _lap(timings, "sensitivity", clock)
         lesions = self._counted(new)
