@@ -60,7 +60,7 @@ def _slice_enclosed(flat, words, NY, NX, z, y0, y1, x0, x1, organ_lut, word_a, w
     max_runs = ny * ((x1 - x0) // 2 + 1) + 1
     rx0 = np.empty(max_runs, np.int32)
     rx1 = np.empty(max_runs, np.int32)
-    k = 0
+    k = np.int64(0)  # not the literal 0: one specialisation of the row kernel (cold start)
     for y in range(y0, y1):
         k = _gap_runs_of_row(flat, words, (z * NY + y) * NX + x0, x0, x1, organ_lut, word_a, word_b, rx0, rx1, k)
         row_ptr[y - y0 + 1] = k

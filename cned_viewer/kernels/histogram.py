@@ -139,7 +139,7 @@ def _histogram_parallel(flat, words, nz, ny, nx, n_chunks):
 @kernel()
 def _histogram_serial(flat, words, nz, ny, nx):
     acc = _new_acc(1)
-    _stream(flat, words, 0, flat.shape[0], ny, nx, 0, acc)
+    _stream(flat, words, np.int64(0), flat.shape[0], ny, nx, np.int64(0), acc)  # int64, not literal 0: one specialisation
     return acc
 
 

@@ -26,7 +26,7 @@ def _order_descending(values):
             for root in range(n // 2 - 1, -1, -1):
                 _sift_down(values, order, root, n)
         order[0], order[end] = order[end], order[0]
-        _sift_down(values, order, 0, end)
+        _sift_down(values, order, np.int64(0), end)
     return order
 
 
