@@ -161,3 +161,35 @@ def test_ircad_random_brush_strokes_equal_full_measure(ircad_map, seed):
         labels.array[box_slices(box)][ball] = value
         engine.apply_edit(box, old, value, ball)
         assert comparable(engine.refresh()) == comparable(measure(labels)), f"step {step}"
+
+
+_COUNT_SIGNATURES = """
+import importlib, pkgutil, numba
+import cned_viewer.kernels as K
+from cned_viewer.demo.phantom import make_demo_labels
+from cned_viewer.measure import IncrementalMeasurer, measure
+labels = make_demo_labels()
+measure(labels)
+engine = IncrementalMeasurer(labels)
+old = labels.array[60:64, 200:204, 200:204].copy()
+labels.array[60:64, 200:204, 200:204] = 2
+engine.apply_edit((60, 64, 200, 204, 200, 204), old)
+engine.refresh()
+for mod in pkgutil.iter_modules(K.__path__):
+    m = importlib.import_module("cned_viewer.kernels." + mod.name)
+    for name, obj in vars(m).items():
+        if isinstance(obj, numba.core.registry.CPUDispatcher) and obj.__module__ == m.__name__:
+            print(mod.name + "." + name, len(obj.signatures))
+"""
+
+
+def test_one_specialisation_per_kernel_on_a_cold_cache(tmp_path):
+    """A first measurement and an edit compile each kernel, inner ones included, for one signature (cold start)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", _COUNT_SIGNATURES], env=env, capture_output=True, text=True, check=True).stdout
+    counts = {name: int(n) for name, n in (line.split() for line in out.splitlines())}
+    assert counts and max(counts.values()) == 1, {k: v for k, v in counts.items() if v > 1}
