@@ -71,7 +71,7 @@ class VesselSurfaces:
         """Distance (mm, None without vessel), contact flag and contact fraction of the lesion whose surface
         grid is ``surface`` and whose box is ``box`` to the vessel ``value``."""
         points = self.points(value, vessel_box)
-        if len(points) == 0 or surface.size == 0:
+        if vessel_box is None or len(points) == 0 or surface.size == 0:
             return None, False, 0.0
         limit_sq = self.threshold * self.threshold * (1.0 + THRESHOLD_SLACK)
         radius = self.first_radius
