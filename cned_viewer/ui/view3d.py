@@ -97,6 +97,7 @@ class View3D(QWidget):
     def set_meshes(self, meshes: CaseMeshes | None) -> None:
         self.meshes = meshes
         self.scene.set_meshes(meshes)
+        self.marker.cube.SetVisibility(bool(self.scene.actors))  # no model, no directions to show
         self._show_static()
 
     def highlight_lesion(self, lesion_id: int | None) -> None:

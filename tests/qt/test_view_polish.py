@@ -212,4 +212,8 @@ def test_3d_view_shows_an_orientation_marker_offscreen(qtbot, demo_case):
         assert view.marker.facing_letter() == facing
         corners[preset] = corner
     assert not np.array_equal(corners["anterior"], corners["superior"])  # it turns with the camera
+    view.set_meshes(None)  # a case without labels: no model, so no directions that the camera does not follow
+    picture = view.picture()
+    corner = picture[int(picture.shape[0] * 0.82):, : int(picture.shape[1] * 0.15)].astype(int)
+    assert (np.abs(corner - background).sum(axis=2) > 60).mean() < 0.01
     view.close_plotter()
