@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
-from cned_viewer.core.case_names import suggested_path
+from cned_viewer.core.case_names import case_folder, suggested_path
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.core.labels import TUMOUR
 from cned_viewer.editing.tool_settings import ToolSettings, voxel_in_lesion
@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         self.load_in_background(Path(folder).name, job, RecentCase(str(Path(folder).resolve()), bundle=True))
 
     def open_dicom_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open DICOM folder")
+        folder = QFileDialog.getExistingDirectory(self, "Open DICOM folder", self.start_folder())
         if folder:
             self.open_dicom(folder)
 
@@ -323,12 +323,12 @@ class MainWindow(QMainWindow):
         self.load_in_background(scan.folder.name, lambda: load_case(scan, series=series), recent)
 
     def open_image_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open image", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open image", self.start_folder(), IMAGE_FILTER)
         if path:
             self.open_path(path)
 
     def open_bundle_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open case bundle (.cned folder)")
+        folder = QFileDialog.getExistingDirectory(self, "Open case bundle (.cned folder)", self.start_folder())
         if folder:
             self.open_bundle(folder)
 
@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         if self.case is None:
             self._show_error(f"open an image first; {what} placed on its grid")
             return
-        path, _ = QFileDialog.getOpenFileName(self, title, "", LABEL_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, title, self.start_folder(), LABEL_FILTER)
         if path:
             open_file(path)
 
@@ -486,6 +486,13 @@ class MainWindow(QMainWindow):
             if suffix and not path.lower().endswith(suffix):
                 path += suffix
             self.save_labels_to(path)
+
+    def start_folder(self) -> str:
+        """Where an open dialog starts: beside the open case, else the newest recent case, else home."""
+        if self.case is not None:
+            return str(Path(self.suggested_path("")).parent)
+        entries = self.recent.entries()
+        return str(case_folder({"source": entries[0].image}, Path.home()) if entries else Path.home())
 
     def suggested_path(self, suffix: str) -> str:
         """Where a save dialog starts: the case's folder, with a name from the case and ``suffix``."""

@@ -325,3 +325,17 @@ def test_save_labels_as_dicom_seg_records_the_hand_edit(qtbot, window, dicom_ser
     seg = pydicom.dcmread(target)
     assert {s.SegmentAlgorithmType for s in seg.SegmentSequence} == {"MANUAL"}
     assert seg.ReferencedSeriesSequence[0].SeriesInstanceUID == window.case.metadata["SeriesInstanceUID"]
+
+
+def test_open_dialogs_start_beside_the_open_case(qtbot, window, demo_files, wait_ready, monkeypatch) -> None:
+    image, labels = demo_files
+    window.open_path(str(image), str(labels))
+    wait_ready(window)
+    starts: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda parent, title, start="", *a, **k: starts.append(start) or "")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda parent, title, start="", *a, **k: starts.append(start) or ("", ""))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    for key in ("Ctrl+O", "Ctrl+I", "Ctrl+L", "Ctrl+B"):
+        _press(qtbot, window, key)
+    assert starts == [str(image.parent)] * 4
