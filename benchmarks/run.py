@@ -17,8 +17,9 @@ What is compared (always the same region on both sides):
   for a ball over parenchyma only and for one in mid-liver over whatever labels lie there.
 * measure(): against a peer composition (counts x4 + cc3d + SimpleITK shape statistics with
   Feret + two Maurer distance maps) on the crop.
-* 3D update after a stroke: ``build_case_meshes`` given the model on screen, after the same 20 mm
-  tumour balls (what the mesher thread does; the GUI thread then only swaps the tumour actor).
+* 3D update after a stroke: ``build_case_meshes`` given the model on screen and the stroke's box
+  (as the viewer passes them), after the same 20 mm tumour balls (what the mesher thread does;
+  the GUI thread then only swaps the tumour actor).
   The target is the tumour's update (finding the changed voxels + re-meshing the parts they
   reach); a ball over a vessel also changes the liver and that vessel, re-meshed whole (listed).
 * cold start: a first ``measure()`` of the case, and ``warm_up()``, in a fresh process on an empty
@@ -255,7 +256,7 @@ def mesh_update(labels: LabelMap) -> dict[str, float]:
         for _ in range(REPEATS):
             copy = LabelMap(painted.copy(), labels.geometry)  # the caller's copy, as the viewer makes it
             t0 = time.perf_counter()
-            meshes = build_case_meshes(copy, lesions, previous=shown)
+            meshes = build_case_meshes(copy, lesions, previous=shown, within=box)  # the stroke's box, as the viewer passes it
             times.append((time.perf_counter() - t0) * 1e3)
             tumour.append(times[-1] - sum(v for k, v in meshes.timings_ms.items() if k != "tumour"))
         changed = "+".join(meshes.rebuilt)

@@ -59,11 +59,17 @@ class CaseMeshes:
         return self._ids[0]
 
 
-def _structure_changes(previous: np.ndarray, array: np.ndarray) -> tuple[Box | None, set[str]]:
-    """The box of the changed voxels and the structures they changed (see :func:`changed_structures`)."""
+def _structure_changes(previous: np.ndarray, array: np.ndarray, within: Box | None = None) -> tuple[Box | None, set[str]]:
+    """The box of the changed voxels and the structures they changed (see :func:`changed_structures`);
+    ``within``: a box known to hold every changed voxel (only it is compared)."""
     if previous.shape != array.shape:
         return (0, array.shape[0], 0, array.shape[1], 0, array.shape[2]), set(STRUCTURE_VALUES)
-    box, pairs = label_diff(previous, array)
+    if within is not None:
+        region = tuple(slice(within[2 * a], within[2 * a + 1]) for a in range(3))
+        local, pairs = label_diff(previous[region], array[region])
+        box = None if local is None else tuple(int(v) + within[2 * (i // 2)] for i, v in enumerate(local))
+    else:
+        box, pairs = label_diff(previous, array)
     old, new = np.nonzero(pairs)
     changed = {key for key, values in STRUCTURE_VALUES.items() if np.any(np.isin(old, values) != np.isin(new, values))}
     return box, changed
@@ -87,6 +93,7 @@ def build_case_meshes(
     connectivity: int = 26,
     cancelled: Callable[[], bool] = cancel.cancelled,
     previous: CaseMeshes | None = None,
+    within: Box | None = None,
 ) -> CaseMeshes:
     """Mesh every structure present in ``labels`` (pure VTK filters: safe in a worker thread).
 
@@ -98,11 +105,12 @@ def build_case_meshes(
     With ``previous`` (the model on screen, built from ``previous.labels``), a structure whose
     voxels did not change keeps its surface, and of the tumour only the components within one
     voxel of the changed voxels are meshed again (renumbered lesions only get their ids swapped).
+    ``within`` (the union of the edits' boxes since ``previous``) spares comparing the whole scan.
     """
     array = labels.array
     result = CaseMeshes(labels=array, lesions=tuple(lesions), connectivity=connectivity)
     usable = previous is not None and previous.labels is not None and previous.labels.shape == array.shape
-    dirty, changed = _structure_changes(previous.labels, array) if usable else (None, set(STRUCTURE_VALUES))
+    dirty, changed = _structure_changes(previous.labels, array, within) if usable else (None, set(STRUCTURE_VALUES))
     for key, values in STRUCTURE_VALUES.items():
         if cancelled():
             raise MeshingCancelled("meshing cancelled")

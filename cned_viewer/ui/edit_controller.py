@@ -186,6 +186,8 @@ class EditController(QObject):
             self.measurer.apply_edit(record.box, record.old)
         else:
             self._segments_changed()
+        if record.target == "labels":
+            self.window.labels_changed_in(record.box)
         for view in self.window.views.values():
             view.update_region(record.box)
         if self.measurer is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ from cned_viewer.io.masks import save_labels
 from cned_viewer.io.recovered_case import recovered_case
 from cned_viewer.io.recovery import RecoveryInfo, discard, find_recoverable
 from cned_viewer.kernels import warm_up
+from cned_viewer.kernels.boxes import Box, as_box, union_box
 from cned_viewer.measure import MeasureOptions, Measurements
 from cned_viewer.measure.incremental import IncrementalMeasurer
 from cned_viewer.mesh.case_meshes import CaseMeshes, build_case_meshes
@@ -99,6 +101,8 @@ class MainWindow(QMainWindow):
         self.meshes: CaseMeshes | None = None
         self.score_results: list = []
         self.bundle_folder: Path | None = None
+        self._edit_boxes: list[Box] = []  # of every label edit of this case, oldest first
+        self._meshed_upto = 0  # how many of them the 3D model on screen includes
         self.recent = RecentCases()
         self._pending_recent: RecentCase | None = None
         self._pending_view_state: dict[str, Any] = {}
@@ -589,6 +593,7 @@ class MainWindow(QMainWindow):
         self.case = case
         self.measurements = None
         self.meshes = None
+        self._edit_boxes, self._meshed_upto = [], 0
         name = Path(str(case.metadata.get("bundle") or case.metadata.get("source") or "")).name or "demo case"
         self.setWindowTitle(f"{name} - CNED Viewer {__version__}")
         self.bundle_folder = Path(case.metadata["bundle"]) if "bundle" in case.metadata else None
@@ -873,9 +878,20 @@ class MainWindow(QMainWindow):
         labels = case.labels
         shown = self.meshes if self.meshes is not None and self.meshes.labels is not None and self.meshes.labels.shape == labels.array.shape else None
         connectivity = self.measure_options.connectivity
-        self.mesher.submit(lambda: build_case_meshes(copy_labels(labels), lesions, connectivity=connectivity, previous=shown))
+        edited = len(self._edit_boxes)
+        within = None
+        if shown is not None and edited > self._meshed_upto:  # every change since the model on screen lies in these boxes
+            within = reduce(union_box, self._edit_boxes[self._meshed_upto:edited])
+        self.mesher.submit(lambda: (build_case_meshes(copy_labels(labels), lesions, connectivity=connectivity, previous=shown,
+                                                      within=within), edited))
 
-    def _show_meshes(self, meshes: CaseMeshes) -> None:
+    def labels_changed_in(self, box: tuple[slice, slice, slice]) -> None:
+        """An edit changed the labels inside ``box`` (the next 3D update compares only such boxes)."""
+        if self.case is not None and self.case.labels is not None:
+            self._edit_boxes.append(as_box(box, self.case.labels.array.shape))
+
+    def _show_meshes(self, built: tuple[CaseMeshes, int]) -> None:
+        meshes, self._meshed_upto = built  # the model now shows the labels as of that many edits
         self.meshes = meshes
         self.view3d.set_meshes(meshes)
         if not self.edits.updating:

@@ -150,3 +150,24 @@ def test_paint_over_background_only_from_the_dock_leaves_parenchyma(qtbot, demo_
     assert not changed.any()
     box.setCurrentIndex(box.findText("Everything"))
     assert window.edits.settings.paint_over == "everything"
+
+
+def test_the_3d_model_after_strokes_and_undo_equals_a_fresh_one(qtbot, demo_window, wait_ready) -> None:
+    """The viewer meshes only what its strokes' boxes hold: after a stroke, an undo and a stroke (no waiting in between),
+    the model shows the labels as they are, part for part the same as a model built from scratch."""
+    from cned_viewer.core.labels import LabelMap
+    from cned_viewer.mesh.case_meshes import build_case_meshes
+
+    window = demo_window
+    paint_in_parenchyma(qtbot, window)
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    paint_in_parenchyma(qtbot, window)
+    wait_ready(window)
+    labels = window.case.labels
+    assert np.array_equal(window.meshes.labels, labels.array)
+    fresh = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry, labels.table), window.measurements.lesions)
+    for key, surface in fresh.surfaces.items():
+        shown = window.meshes.surfaces[key]
+        assert (shown.GetNumberOfPoints(), shown.GetNumberOfCells()) == (surface.GetNumberOfPoints(), surface.GetNumberOfCells()), key
+    assert set(window.meshes.surfaces) == set(fresh.surfaces)

@@ -183,3 +183,18 @@ def test_ircad_tumour_stroke_remeshes_one_part(shared_data) -> None:
     kept = {id(p.surface) for p in shown.tumour.parts} & {id(p.surface) for p in again.tumour.parts}
     assert len(kept) >= len(again.tumour.parts) - 2  # only the stroke's lesion (and one it merged with) meshed again
     assert_same_tumour(again.surfaces["tumour"], _whole_tumour(array, lesions, geometry))
+
+
+def test_edit_boxes_spare_the_whole_scan_compare_and_give_the_same_model(demo_case) -> None:
+    """``within`` (the union of the edits' boxes, as the viewer passes it) gives the same model as comparing everything."""
+    labels = LabelMap(demo_case.labels.array.copy(), demo_case.labels.geometry)
+    shown = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry), measure(labels).lesions)
+    tumour = np.argwhere(labels.array == TUMOUR)
+    box, ball = _ball(labels.array, tumour[len(tumour) // 2], 5)
+    labels.array[box][ball & (labels.array[box] == TUMOUR)] = 1
+    edited = (box[0].start, box[0].stop, box[1].start, box[1].stop, box[2].start, box[2].stop)
+    lesions = measure(labels).lesions
+    whole = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry), lesions, previous=shown)
+    boxed = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry), lesions, previous=shown, within=edited)
+    assert boxed.rebuilt == whole.rebuilt == ("tumour",)
+    assert_same_tumour(boxed.surfaces["tumour"], whole.surfaces["tumour"], tol=1e-9)
