@@ -100,6 +100,6 @@ def bundled_licences() -> list[BundledLicence]:
     return collect_licences(bundled_distributions())
 
 
-def licence_summary(licences: list[BundledLicence]) -> str:
-    """One line per library, e.g. ``numpy 2.1.3: BSD-3-Clause``, for the About box."""
-    return "\n".join(f"{item.name} {item.version}: {item.licence}" for item in licences)
+def licence_summary(licences: list[BundledLicence], sep: str = "\n") -> str:
+    """``numpy 2.1.3: BSD-3-Clause`` per library, joined by ``sep`` (one per line by default), for the About box."""
+    return sep.join(f"{item.name} {item.version}: {item.licence}" for item in licences)

@@ -97,6 +97,7 @@ def test_licences_cover_the_requirement_closure_and_round_trip(tmp_path):
 def test_licence_summary_lines():
     text = licence_summary([BundledLicence("numpy", "2.1", "BSD-3-Clause"), BundledLicence("PySide6", "6.8", "LGPL-3.0-only")])
     assert text.splitlines() == ["numpy 2.1: BSD-3-Clause", "PySide6 6.8: LGPL-3.0-only"]
+    assert licence_summary([BundledLicence("a", "1", "MIT")] * 2, sep="; ") == "a 1: MIT; a 1: MIT"
 
 
 @pytest.mark.gui
