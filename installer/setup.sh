@@ -17,7 +17,8 @@ apt_packages=(
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
   echo "CNED Viewer needs Python 3.11 or newer (found $(python3 --version 2>&1))" >&2; exit 1; }
 python3 -c 'import ensurepip' 2>/dev/null || apt_packages+=(python3-venv)
-# Only for the tests: xdotool drives the real app with key and mouse events.
+# Only for the tests: xdotool drives the real app with key and mouse events, lintian checks the .deb,
+# orthanc is the PACS of the round-trip tests (started by the tests on loopback).
 test_apt_packages=(xdotool lintian orthanc)
 [ -n "$extras" ] && apt_packages+=("${test_apt_packages[@]}")
 

@@ -962,10 +962,13 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Mouse and keys", controls_text(self.action_table))
 
     def about(self) -> None:
+        from cned_viewer.core.licences import bundled_licences, licence_summary
+
         QMessageBox.about(
             self, "About CNED Viewer",
             f"CNED Viewer {__version__}\nTumour burden and the C-NED conversion score for colorectal liver metastases.\n"
-            "The score supports, and does not replace, the judgement of the multidisciplinary team.",
+            "The score supports, and does not replace, the judgement of the multidisciplinary team.\n\n"
+            f"Bundled libraries and their licences: {licence_summary(bundled_licences(), sep='; ')}",
         )
 
     # crash recovery ---------------------------------------------------------------------

@@ -339,3 +339,12 @@ def test_open_dialogs_start_beside_the_open_case(qtbot, window, demo_files, wait
     for key in ("Ctrl+O", "Ctrl+I", "Ctrl+L", "Ctrl+B"):
         _press(qtbot, window, key)
     assert starts == [str(image.parent)] * 4
+
+
+def test_about_names_the_version_and_the_bundled_licences(window, monkeypatch) -> None:
+    from cned_viewer import __version__
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    window.actions["about"].trigger()
+    assert f"CNED Viewer {__version__}" in shown[0] and "numpy " in shown[0] and "VTK" in shown[0].upper()
