@@ -19,16 +19,10 @@ from cned_viewer.kernels.runs import extract_runs
 from cned_viewer.measure import IncrementalMeasurer, MeasureOptions, measure
 from cned_viewer.measure.vessels import VesselSurfaces
 
+from comparison import comparable
+
 SEEDS = range(6)
 SPACING_ZYX = (1.6, 0.57, 0.8)
-
-
-def comparable(m) -> dict:
-    data = m.to_json()
-    data.pop("timings_ms")
-    for lesion in data["lesions"]:
-        lesion.pop("id")
-    return data
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -8,6 +8,8 @@ import pytest
 from cned_viewer.core import Geometry, LabelMap
 from cned_viewer.measure import IncrementalMeasurer, MeasureOptions, measure
 
+from comparison import comparable
+
 OPTIONS = MeasureOptions(min_lesion_volume_ml=0.002)
 
 
@@ -19,14 +21,6 @@ def base_labels() -> np.ndarray:
     labels[:, 14, 10:20] = 3
     labels[3:11, 22:24, 8:10] = 4
     return labels
-
-
-def comparable(m) -> dict:
-    data = m.to_json()
-    data.pop("timings_ms")
-    for lesion in data["lesions"]:  # after edits lesions keep their numbers (test_lesion_numbering), not the fresh 1..n
-        lesion.pop("id")
-    return data
 
 
 @pytest.mark.parametrize("seed", range(8))

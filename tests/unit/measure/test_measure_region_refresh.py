@@ -9,6 +9,8 @@ import pytest
 from cned_viewer.core import Case, Geometry, LabelMap, Volume
 from cned_viewer.measure import IncrementalMeasurer, MeasureOptions, measure
 
+from comparison import comparable
+
 SHAPE = (16, 36, 40)
 SPACING_XYZ = (0.8, 0.9, 1.5)
 
@@ -29,14 +31,6 @@ def lesions_phantom() -> np.ndarray:
     labels[6:9, 24:26, 28:32] = 2  # one voxel from the hepatic vein
     labels[12:14, 30:32, 4:6] = 2  # small, far
     return labels
-
-
-def comparable(m) -> dict:
-    data = m.to_json()
-    data.pop("timings_ms")
-    for lesion in data["lesions"]:  # after edits lesions keep their numbers (test_lesion_numbering), not the fresh 1..n
-        lesion.pop("id")
-    return data
 
 
 def random_edit(rng, labels: np.ndarray):

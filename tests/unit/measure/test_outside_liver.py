@@ -10,6 +10,8 @@ from cned_viewer.core import Geometry, LabelMap
 from cned_viewer.core.labels import LIVER_PARENCHYMA, TUMOUR
 from cned_viewer.measure import IncrementalMeasurer, MeasureOptions, measure
 
+from comparison import comparable
+
 SPACING = (2.0, 1.0, 1.0)
 VOXEL_ML = 2.0 / 1000
 
@@ -100,14 +102,6 @@ def test_empty_map_is_a_warning():
     m = measured(np.zeros((5, 6, 7), np.uint8))
     assert m.lesion_count == 0 and m.ttv_ml == 0 and m.tlvr is None
     assert any("the label map is empty" in w for w in m.to_json()["warnings"])
-
-
-def comparable(m) -> dict:
-    data = m.to_json()
-    data.pop("timings_ms")
-    for lesion in data["lesions"]:
-        lesion.pop("id")
-    return data
 
 
 @pytest.mark.parametrize("seed", range(6))
