@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from cned_viewer.errors import UserError
 
@@ -89,12 +89,18 @@ class Journal:
 
 
 class Progress:
-    """One line per finished case on stderr: ``[row/total] name: ok|failed: why (done, failed, time left)``."""
+    """Progress on stderr. On a terminal: one redrawn bar ``[#####.....] 12/20 done, 1 failed, ~30 s left``,
+    with each failure on a line of its own; elsewhere (a log file, CI): one line per finished case,
+    ``[row/total] name: ok|failed: why (done, failed, time left)``."""
 
-    def __init__(self, total: int, already: int) -> None:
+    BAR_WIDTH = 30
+
+    def __init__(self, total: int, already: int, stream: TextIO | None = None) -> None:
         self.total, self.already = total, already
         self.done = self.failed = 0
         self.start = time.perf_counter()
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
 
     def update(self, task: Task, error: str) -> None:
         self.done += 1
@@ -102,9 +108,21 @@ class Progress:
         elapsed = time.perf_counter() - self.start
         remaining = self.total - self.already - self.done
         left = f"~{elapsed / self.done * remaining:.0f} s left" if remaining else "finished"
-        status = f"failed: {error}" if error else "ok"
-        print(f"[{task.index + 1}/{self.total}] {task.name}: {status} (done {self.already + self.done}/{self.total}, "
-              f"failed {self.failed}; {elapsed:.1f} s, {left})", file=sys.stderr, flush=True)
+        finished = self.already + self.done
+        if not self.live:
+            status = f"failed: {error}" if error else "ok"
+            self._write(f"[{task.index + 1}/{self.total}] {task.name}: {status} (done {finished}/{self.total}, "
+                        f"failed {self.failed}; {elapsed:.1f} s, {left})\n")
+            return
+        if error:
+            self._write(f"\r\033[K[{task.index + 1}/{self.total}] {task.name}: failed: {error}\n")
+        filled = round(self.BAR_WIDTH * finished / max(self.total, 1))
+        bar = "#" * filled + "." * (self.BAR_WIDTH - filled)
+        self._write(f"\r\033[K[{bar}] {finished}/{self.total} done, {self.failed} failed, {left}" + ("\n" if not remaining else ""))
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
 
 
 def _scheduler_target(scheduler: str) -> dict[str, str]:
