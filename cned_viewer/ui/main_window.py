@@ -10,7 +10,6 @@ in :mod:`cned_viewer.ui.edit_controller` (live measurements, stale lesion result
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from functools import reduce
 from pathlib import Path
 from typing import Any
@@ -101,8 +100,7 @@ class MainWindow(QMainWindow):
         self.meshes: CaseMeshes | None = None
         self.score_results: list = []
         self.bundle_folder: Path | None = None
-        self._edit_boxes: list[Box] = []  # of every label edit of this case, oldest first
-        self._meshed_upto = 0  # how many of them the 3D model on screen includes
+        self._edit_boxes: list[Box] = []  # of the label edits the 3D model on screen does not show yet, oldest first
         self.recent = RecentCases()
         self._pending_recent: RecentCase | None = None
         self._pending_view_state: dict[str, Any] = {}
@@ -512,11 +510,11 @@ class MainWindow(QMainWindow):
 
     def save_labels_to(self, path: str, wait: bool = False) -> None:
         """Write the current labels to ``path`` (``.dcm``: DICOM-SEG, MANUAL when hand-edited); in a worker unless ``wait``."""
-        labels = self.edits.labels_snapshot()
-        if labels is None or self.case is None:
+        if self.case is None or self.case.labels is None:
             return
         revision = self.edits.session.revision if self.edits.session else 0
-        case = replace(self.case, labels=labels, provenance=list(self.case.provenance))  # the edit log as of now
+        case = self._case_snapshot()  # labels and edit log as of now
+        labels = case.labels
 
         def job() -> tuple[Path, int, list[str]]:
             if path.lower().endswith(".dcm"):
@@ -593,7 +591,7 @@ class MainWindow(QMainWindow):
         self.case = case
         self.measurements = None
         self.meshes = None
-        self._edit_boxes, self._meshed_upto = [], 0
+        self._edit_boxes = []
         name = Path(str(case.metadata.get("bundle") or case.metadata.get("source") or "")).name or "demo case"
         self.setWindowTitle(f"{name} - CNED Viewer {__version__}")
         self.bundle_folder = Path(case.metadata["bundle"]) if "bundle" in case.metadata else None
@@ -880,8 +878,8 @@ class MainWindow(QMainWindow):
         connectivity = self.measure_options.connectivity
         edited = len(self._edit_boxes)
         within = None
-        if shown is not None and edited > self._meshed_upto:  # every change since the model on screen lies in these boxes
-            within = reduce(union_box, self._edit_boxes[self._meshed_upto:edited])
+        if shown is not None and edited:  # every change since the model on screen lies in these boxes
+            within = reduce(union_box, self._edit_boxes)
         self.mesher.submit(lambda: (build_case_meshes(copy_labels(labels), lesions, connectivity=connectivity, previous=shown,
                                                       within=within), edited))
 
@@ -891,7 +889,8 @@ class MainWindow(QMainWindow):
             self._edit_boxes.append(as_box(box, self.case.labels.array.shape))
 
     def _show_meshes(self, built: tuple[CaseMeshes, int]) -> None:
-        meshes, self._meshed_upto = built  # the model now shows the labels as of that many edits
+        meshes, shown_edits = built
+        del self._edit_boxes[:shown_edits]  # the model now shows them (only the newest mesh job's result arrives)
         self.meshes = meshes
         self.view3d.set_meshes(meshes)
         if not self.edits.updating:
