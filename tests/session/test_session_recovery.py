@@ -1,0 +1,119 @@
+"""Crash recovery headless: a session killed after an autosave leaves edits that a new session recovers."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from cned_viewer.core.labels import array_digest
+from cned_viewer.io.recovery import find_recoverable
+from tests.session.helpers import paint
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CHILD = """
+import dataclasses, os, time
+from cned_viewer.core.labels import array_digest
+from cned_viewer.session import Answers, CaseSession, SyncExecutor
+from tests.session.helpers import paint
+
+session = CaseSession(SyncExecutor(), questions=Answers())
+session.open_demo()
+session.edits.autosaver.interval_s = 0
+paint(session)
+session.delete_lesion(11)
+session.set_clinical(dataclasses.replace(session.case.clinical, differentiation="poor", cea_ng_ml=12.5))
+manifest = session.edits.autosaver.folder / "manifest.json"
+for _ in range(100):
+    session.executor.tick()
+    if manifest.is_file():
+        break
+print(array_digest(session.case.labels.array), len(session.case.provenance), flush=True)
+print("saved", flush=True)
+time.sleep(600)
+"""
+
+
+def _killed_child(recovery: Path) -> tuple[str, int]:
+    """Run the child until it says "saved", then SIGKILL it: (labels checksum, edit count) it printed."""
+    env = dict(os.environ, CNED_RECOVERY_DIR=str(recovery), PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-c", CHILD], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (line := child.stdout.readline()):
+            lines.append(line.strip())
+            if line.strip() == "saved":
+                break
+        assert lines[-1:] == ["saved"], lines
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    checksum, edits = lines[-2].split()
+    return checksum, int(edits)
+
+
+def test_killed_session_is_recovered_then_saved(make_session, tmp_path):
+    checksum, edits = _killed_child(tmp_path / "recovery")
+    found = find_recoverable()
+    assert len(found) == 1 and found[0].edits == edits == 2
+
+    s = make_session(recover="recover")
+    assert s.offer_recovery() is True
+    assert array_digest(s.case.labels.array) == checksum
+    assert [e.operation for e in s.case.provenance] == ["paint", "delete_lesion"]
+    assert s.case.clinical.differentiation == "poor" and s.case.clinical.cea_ng_ml == 12.5
+    assert s.scores[0].total == 3 and s.measurements.to_json()["lesion_count"] == 11  # +1 painted, -1 deleted
+    assert s.has_unsaved_changes and s.editable  # recovered edits are saved nowhere yet
+
+    paint(s, tool="erase")  # the recovered session goes on editing, into the same recovery save
+    s.edits.autosaver.interval_s = 0
+    s.executor.tick()
+    assert [i.folder for i in find_recoverable(include_running=True)] == [found[0].folder]
+
+    assert s.files.save_to(tmp_path / "case.cned")
+    assert not s.has_unsaved_changes
+    assert s.offer_recovery() is False and find_recoverable(include_running=True) == []
+
+
+def _left_behind(session) -> list:
+    """An autosave of ``session``'s edits, as this (running) process leaves it."""
+    session.edits.autosaver.interval_s = 0
+    paint(session)
+    session.executor.tick()
+    return find_recoverable(include_running=True)
+
+
+def test_later_keeps_the_save_and_discard_deletes_it(demo_session, make_session):
+    found = _left_behind(demo_session)
+    assert len(found) == 1 and find_recoverable() == []  # a running session's save is not offered
+    later = make_session(recover="later")
+    assert later.offer_recovery(found) is False and later.case is None
+    assert found[0].folder.is_dir()
+    discard = make_session(recover="discard")
+    assert discard.offer_recovery(found) is False and discard.case is None
+    assert not found[0].folder.exists()
+
+
+def test_clinical_change_alone_is_autosaved(demo_session, make_session):
+    s = demo_session
+    s.edits.autosaver.interval_s = 0
+    s.executor.tick()
+    assert find_recoverable(include_running=True) == []  # nothing changed: nothing saved
+    s.set_clinical(dataclasses.replace(s.case.clinical, node_positive=True))
+    s.executor.tick()
+    found = find_recoverable(include_running=True)
+    assert len(found) == 1 and found[0].manifest["clinical"]["node_positive"] is True
+    other = make_session(recover="recover")
+    assert other.offer_recovery(found)
+    assert other.case.clinical.node_positive is True
+    assert np.array_equal(other.case.labels.array, s.case.labels.array) and other.case.provenance == []
