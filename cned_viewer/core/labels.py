@@ -114,6 +114,10 @@ class LabelMap:
     def empty_like(cls, geometry: Geometry, table: LabelTable = DEFAULT_LABEL_TABLE) -> LabelMap:
         return cls(np.zeros(geometry.shape_zyx, dtype=LABEL_DTYPE), geometry, table)
 
+    def copy(self) -> LabelMap:
+        """The same map with its own copy of the array (to save or measure in a worker while editing goes on)."""
+        return LabelMap(np.array(self.array, copy=True), self.geometry, self.table, self.source, list(self.notices))
+
     def present_values(self) -> list[int]:
         """Label values that occur in the map (background excluded)."""
         counts = np.bincount(self.array.ravel(), minlength=256)

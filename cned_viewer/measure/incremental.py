@@ -81,6 +81,10 @@ class IncrementalMeasurer:
         self._lesion_set = self.numbering.number(self._engine.result(self._burden.total_liver_ml), self._engine.tumour.components)
 
     # -- edits -------------------------------------------------------------------------------
+    def measures(self, labels: np.ndarray) -> bool:
+        """Whether this measurer follows ``labels`` (the very array, not a copy)."""
+        return self._labels is labels
+
     def apply_edit(
         self,
         box: Box | tuple[slice, slice, slice],

@@ -1,8 +1,9 @@
 """Every menu action of the main window, declared once: menus, shortcuts and Help come from this table.
 
-An :class:`Action` names its menu, title, shortcut and what it runs on the window; a
-:class:`Placeholder` reserves a submenu that the window fills itself (recent cases, plugin
-contributions). :func:`install` builds the menu bar from the table and refuses a shortcut bound
+An :class:`Action` names its menu, title, shortcut, what it runs on the window (most end in a
+session call: ``w.session.undo()``) and when it is enabled (a test on the
+:class:`~cned_viewer.session.CaseSession`); a :class:`Placeholder` reserves a submenu that the
+window fills itself (recent cases, plugin contributions). :func:`install` builds the menu bar from the table and refuses a shortcut bound
 twice; :func:`keys_help` writes the keyboard part of Help > Mouse and keys from the same table,
 so Help cannot list a key that does nothing. The slot is called without Qt's ``checked``
 argument (``triggered(bool)`` would otherwise overwrite a default argument).
@@ -12,17 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import Any, Union
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from cned_viewer.render.slice_compositor import WINDOW_PRESETS
+from cned_viewer.session import CaseSession
 from cned_viewer.ui.cohort_view import open_cohort_results
 from cned_viewer.ui.pacs_dialogs import open_from_pacs, pacs_settings, send_to_pacs
 
-if TYPE_CHECKING:
-    from cned_viewer.ui.main_window import MainWindow
+Window = Any  # the main window (the table is imported by it: no import back)
 
 CAMERA_PRESETS = ("anterior", "posterior", "left", "right", "superior")
 EDIT_TOOLS = (("navigate", "N"), ("paint", "B"), ("erase", "E"), ("delete_lesion", None), ("relabel_lesion", None))
@@ -30,13 +31,15 @@ EDIT_TOOLS = (("navigate", "N"), ("paint", "B"), ("erase", "E"), ("delete_lesion
 
 @dataclass(frozen=True)
 class Action:
-    """One menu entry: ``menu`` is a path such as ``"View/3D camera"``; ``run`` acts on the window."""
+    """One menu entry: ``menu`` is a path such as ``"View/3D camera"``; ``run`` acts on the window;
+    ``when`` (None: always) says whether the session allows it now."""
 
     id: str
     menu: str
     title: str
-    run: Callable[[MainWindow], object]
+    run: Callable[[Window], object]
     shortcut: str | None = None
+    when: Callable[[CaseSession], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,33 +78,53 @@ def _cameras() -> list[Action]:
     return [Action(f"camera-{p}", "View/3D camera", p.capitalize(), lambda w, p=p: w.view3d.set_camera(p)) for p in CAMERA_PRESETS]
 
 
+def _has_case(session: CaseSession) -> bool:
+    return session.case is not None
+
+
+def _has_labels(session: CaseSession) -> bool:
+    return session.case is not None and session.case.labels is not None
+
+
+def _can_undo(session: CaseSession) -> bool:
+    return session.editable and session.edit_session.history.next_undo is not None
+
+
+def _can_redo(session: CaseSession) -> bool:
+    return session.editable and session.edit_session.history.next_redo is not None
+
+
+def _editable(session: CaseSession) -> bool:
+    return session.editable
+
+
 def main_window_actions() -> list[Entry]:
     """The menu bar of :class:`~cned_viewer.ui.main_window.MainWindow`, top to bottom."""
     return [
-        Action("open-dicom", "File", "Open &DICOM folder...", lambda w: w.open_dicom_folder(), "Ctrl+O"),
-        Action("open-image", "File", "Open &image file...", lambda w: w.open_image_file(), "Ctrl+I"),
-        Action("open-labels", "File", "Open &labels...", lambda w: w.open_labels(), "Ctrl+L"),
-        Action("open-segments", "File", "Open Couinaud se&gment map...", lambda w: w.open_segments()),
-        Action("open-bundle", "File", "Open case &bundle...", lambda w: w.open_bundle_dialog(), "Ctrl+B"),
-        Action("open-demo", "File", "Open d&emo case", lambda w: w.open_demo(), "Ctrl+D"),
-        Action("open-cohort", "File", "Open c&ohort results...", lambda w: open_cohort_results(w)),
-        Action("open-pacs", "File", "Open from &PACS...", lambda w: open_from_pacs(w)),
-        Action("send-pacs", "File", "Send &to PACS...", lambda w: send_to_pacs(w)),
+        Action("open-dicom", "File", "Open &DICOM folder...", lambda w: w.dialogs.open_dicom_folder(), "Ctrl+O"),
+        Action("open-image", "File", "Open &image file...", lambda w: w.dialogs.open_image_file(), "Ctrl+I"),
+        Action("open-labels", "File", "Open &labels...", lambda w: w.dialogs.open_labels(), "Ctrl+L", _has_case),
+        Action("open-segments", "File", "Open Couinaud se&gment map...", lambda w: w.dialogs.open_segments(), None, _has_case),
+        Action("open-bundle", "File", "Open case &bundle...", lambda w: w.dialogs.open_bundle(), "Ctrl+B"),
+        Action("open-demo", "File", "Open d&emo case", lambda w: w.session.open_demo(), "Ctrl+D"),
+        Action("open-cohort", "File", "Open c&ohort results...", lambda w: open_cohort_results(w, w.session)),
+        Action("open-pacs", "File", "Open from &PACS...", lambda w: open_from_pacs(w, w.session)),
+        Action("send-pacs", "File", "Send &to PACS...", lambda w: send_to_pacs(w, w.session)),
         Placeholder("import", "File", "&Import"),
         Placeholder("export", "File", "E&xport"),
         Placeholder("recent", "File", "&Recent cases"),
         _sep("File", 1),
-        Action("save-case", "File", "&Save case", lambda w: w.save_case(), "Ctrl+S"),
-        Action("save-case-as", "File", "Save case &as...", lambda w: w.save_case_as(), "Ctrl+Shift+S"),
-        Action("save-labels-as", "File", "Save &labels as...", lambda w: w.save_labels_as(), "Ctrl+Alt+S"),
-        Action("export-report", "File", "Export &report...", lambda w: w.export_report_dialog(), "Ctrl+P"),
+        Action("save-case", "File", "&Save case", lambda w: w.dialogs.save_case(), "Ctrl+S", _has_case),
+        Action("save-case-as", "File", "Save case &as...", lambda w: w.dialogs.save_case_as(), "Ctrl+Shift+S", _has_case),
+        Action("save-labels-as", "File", "Save &labels as...", lambda w: w.dialogs.save_labels_as(), "Ctrl+Alt+S", _has_labels),
+        Action("export-report", "File", "Export &report...", lambda w: w.dialogs.export_report(), "Ctrl+P", _has_labels),
         _sep("File", 2),
         Action("quit", "File", "&Quit", lambda w: w.close(), "Ctrl+Q"),
-        Action("undo", "Edit", "&Undo", lambda w: w.undo(), "Ctrl+Z"),
-        Action("redo", "Edit", "&Redo", lambda w: w.redo(), "Ctrl+Shift+Z"),
+        Action("undo", "Edit", "&Undo", lambda w: w.session.undo(), "Ctrl+Z", _can_undo),
+        Action("redo", "Edit", "&Redo", lambda w: w.session.redo(), "Ctrl+Shift+Z", _can_redo),
         _sep("Edit", 1),
-        Action("fill-holes", "Edit", "&Fill holes (active label)", lambda w: w.fill_holes()),
-        Action("remove-islands", "Edit", "Remove &islands smaller than...", lambda w: w.remove_islands_dialog()),
+        Action("fill-holes", "Edit", "&Fill holes (active label)", lambda w: w.session.fill_holes(), None, _editable),
+        Action("remove-islands", "Edit", "Remove &islands smaller than...", lambda w: w.dialogs.remove_islands(), None, _editable),
         _sep("Edit", 2),
         *_tools(),
         Action("brush-smaller", "Edit", "Smaller brush", lambda w: w.edit_dock.step_radius(-1), "["),
@@ -114,10 +137,20 @@ def main_window_actions() -> list[Entry]:
         Action("outline", "View", "Label &outlines", lambda w: w.display_toolbar.outline_box.toggle(), "O"),
         Action("reset-zoom", "View", "Reset &zoom", lambda w: [v.reset_zoom() for v in w.views.values()], "Ctrl+0"),
         *_cameras(),
-        Action("help-demo", "Help", "Open d&emo case", lambda w: w.open_demo()),
+        Action("help-demo", "Help", "Open d&emo case", lambda w: w.session.open_demo()),
         Action("help-keys", "Help", "&Mouse and keys", lambda w: w.show_controls(), "F1"),
         Action("about", "Help", "&About", lambda w: w.about()),
     ]
+
+
+def update_enabled(actions: dict[str, QAction], entries: Iterable[Entry], session: CaseSession) -> None:
+    """Enable each action whose ``when`` holds now; Undo and Redo name the step they act on."""
+    for entry in entries:
+        if isinstance(entry, Action) and entry.when is not None:
+            actions[entry.id].setEnabled(entry.when(session))
+    history = session.edit_session.history if session.editable else None
+    for key, step in (("undo", history and history.next_undo), ("redo", history and history.next_redo)):
+        actions[key].setText(f"&{key.capitalize()} {step.description}" if step else f"&{key.capitalize()}")
 
 
 def check_shortcuts(entries: Iterable[Entry]) -> None:

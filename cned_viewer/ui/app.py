@@ -20,10 +20,11 @@ def run_app(demo: bool = False, image: str | None = None, labels: str | None = N
     collector = MainThreadCollector(app)  # noqa: F841 - lives as long as the application
     window = MainWindow()
     window.show()
-    if window.offer_recovery(prefer=image):  # unsaved edits a crashed session left, whatever opened the app
+    session = window.session
+    if session.offer_recovery(prefer=image):  # unsaved edits a crashed session left, whatever opened the app
         pass
     elif image:
-        window.open_path(image, labels, label_map, series, segments)
+        session.open_path(image, labels, label_map, series, segments)
     elif demo:
-        window.open_demo()
+        session.open_demo()
     return app.exec()

@@ -19,7 +19,7 @@ from cned_viewer.cohort.table import read_results_table
 from cned_viewer.errors import UserError
 
 if TYPE_CHECKING:
-    from cned_viewer.ui.main_window import MainWindow
+    from cned_viewer.session import CaseSession
 
 ALL_GROUPS = "all groups"
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -64,9 +64,9 @@ class GroupFilter(QSortFilterProxyModel):
 class CohortResultsDialog(QDialog):
     """The table of cases with a score-group filter and Open case."""
 
-    def __init__(self, window: MainWindow, path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-        super().__init__(window)
-        self.window_, self.folder, self.header, self.rows = window, path.resolve().parent, header, rows
+    def __init__(self, parent: QWidget, session: CaseSession, path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+        super().__init__(parent)
+        self.session, self.folder, self.header, self.rows = session, path.resolve().parent, header, rows
         self.setWindowTitle(f"Cohort results: {path.name} ({len(rows)} cases)")
         self.resize(1000, 560)
         self.model = QStandardItemModel(len(rows), len(header), self)
@@ -142,11 +142,11 @@ class CohortResultsDialog(QDialog):
             what = f"{', '.join(missing)} not found" if missing else "the row has no image path"
             QMessageBox.warning(self, "Open case", f"Cannot open this case: {what}. Paths are read relative to the table's folder.")
             return
-        self.window_.open_path(image, self._path(row, "labels"), (row.get("label_map") or "").strip() or None,
-                               (row.get("series") or "").strip() or None, self._path(row, "segments"))
+        self.session.open_path(image, self._path(row, "labels"), (row.get("label_map") or "").strip() or None,
+                                (row.get("series") or "").strip() or None, self._path(row, "segments"))
 
 
-def open_cohort_results(window: MainWindow, path: str | None = None) -> CohortResultsDialog | None:
+def open_cohort_results(window: QWidget, session: CaseSession, path: str | None = None) -> CohortResultsDialog | None:
     """Ask for a cohort results table (unless ``path`` is given) and show its cases beside the viewer."""
     if path is None:
         path, _ = QFileDialog.getOpenFileName(window, "Open cohort results", "", "Tables (*.csv *.tsv *.txt);;All files (*)")
@@ -157,7 +157,7 @@ def open_cohort_results(window: MainWindow, path: str | None = None) -> CohortRe
     except UserError as error:
         QMessageBox.warning(window, "Open cohort results", str(error))
         return None
-    dialog = CohortResultsDialog(window, Path(path), header, rows)
+    dialog = CohortResultsDialog(window, session, Path(path), header, rows)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog

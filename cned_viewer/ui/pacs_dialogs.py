@@ -8,7 +8,6 @@ open with everything the user typed or picked.
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,7 +29,7 @@ from cned_viewer.render.report_export import write_case_report
 from cned_viewer.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
-    from cned_viewer.ui.main_window import MainWindow
+    from cned_viewer.session import CaseSession
 
 
 class _Progress(QObject):
@@ -375,14 +374,15 @@ class PacsSendDialog(_PacsDialog):
         self.send_button.setEnabled(not busy)
 
 
-def case_exporter(window: MainWindow) -> Callable[[Path], list[Path]] | None:
-    """``export(folder)`` writing the window's labels (as they are now) and measurements as SEG and SR, and the
+def case_exporter(session: CaseSession) -> Callable[[Path], list[Path]] | None:
+    """``export(folder)`` writing the session's labels (as they are now) and measurements as SEG and SR, and the
     report as an encapsulated PDF, into ``folder``; None when the case has no labels or is not from a DICOM folder."""
-    if window.case is None or window.case.labels is None or window.dicom_source() is None:
+    if session.case is None or session.case.labels is None or session.files.dicom_source() is None:
         return None
-    case = dataclasses.replace(window.case, labels=window.edits.labels_snapshot())
-    measurements, plugins, options = window.measurements, window.plugins, window.measure_options
-    numbering = window.edits.measurer.numbering.snapshot() if window.edits.measurer is not None else None
+    case = session.files.snapshot()
+    measurements, plugins, options = session.measurements, session.plugins, session.options
+    measurer = session.edits.measurer
+    numbering = measurer.numbering.snapshot() if measurer is not None else None
 
     def export(folder: Path) -> list[Path]:
         written = export_case(case, "dicom-sr", folder / "cned-sr.dcm", seg_output=folder / "cned-seg.dcm", measurements=measurements).paths
@@ -407,22 +407,22 @@ def pacs_settings(window: QWidget) -> PacsSettingsDialog:
     return dialog
 
 
-def open_from_pacs(window: MainWindow) -> PacsQueryDialog | None:
-    """File > Open from PACS: the query dialog; the retrieved series opens in ``window``."""
+def open_from_pacs(window: QWidget, session: CaseSession) -> PacsQueryDialog | None:
+    """File > Open from PACS: the query dialog over ``window``; the retrieved series opens in ``session``."""
     settings = _settings_or_message(window)
     if settings is None:
         return None
     dialog = PacsQueryDialog(settings, window)
-    dialog.retrieved_folder.connect(window.open_dicom)
+    dialog.retrieved_folder.connect(session.open_dicom)
     dialog.open()
     return dialog
 
 
-def send_to_pacs(window: MainWindow) -> PacsSendDialog | None:
-    """File > Send to PACS: the send dialog, offering the current case's export."""
+def send_to_pacs(window: QWidget, session: CaseSession) -> PacsSendDialog | None:
+    """File > Send to PACS: the send dialog, offering the session's case for export."""
     settings = _settings_or_message(window)
     if settings is None:
         return None
-    dialog = PacsSendDialog(settings, case_exporter(window), window)
+    dialog = PacsSendDialog(settings, case_exporter(session), window)
     dialog.open()
     return dialog

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from cned_viewer.session.opening import CaseSource
+
 MAX_RECENT = 8
 SETTINGS_KEY = "recent_cases"
-
-
-@dataclass(frozen=True)
-class RecentCase:
-    """How a case was opened: an image (+ labels, mapping, series) or a bundle folder."""
-
-    image: str
-    labels: str | None = None
-    label_map: str | None = None
-    series: str | None = None
-    bundle: bool = False
-
-    def title(self) -> str:
-        name = Path(self.image).name
-        return f"{name} + {Path(self.labels).name}" if self.labels else name
 
 
 class RecentCases:
@@ -33,15 +20,15 @@ class RecentCases:
     def __init__(self, settings: QSettings | None = None) -> None:
         self.settings = settings or QSettings()
 
-    def entries(self) -> list[RecentCase]:
+    def entries(self) -> list[CaseSource]:
         try:
             raw = json.loads(str(self.settings.value(SETTINGS_KEY, "[]")))
-            found = [RecentCase(**item) for item in raw]
+            found = [CaseSource(**item) for item in raw]
         except (TypeError, ValueError):
             return []
         return [entry for entry in found if Path(entry.image).exists()]
 
-    def add(self, entry: RecentCase) -> None:
+    def add(self, entry: CaseSource) -> None:
         entries = [entry] + [e for e in self.entries() if e != entry]
         self.settings.setValue(SETTINGS_KEY, json.dumps([asdict(e) for e in entries[:MAX_RECENT]]))
 

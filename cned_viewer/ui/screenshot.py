@@ -34,7 +34,7 @@ def window_screenshot(image: str, labels: str | None, out: str | os.PathLike, si
     try:
         _open_and_wait(window, image, labels, size)
         if lesion is not None:
-            window.select_lesion(lesion)
+            window.panels.select_lesion(lesion)
         app.processEvents()
         target = Path(out)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -53,14 +53,14 @@ def _open_and_wait(window, image: str, labels: str | None, size: tuple[int, int]
     errors: list[str] = []
     loop = QEventLoop()
     window.meshes_ready.connect(lambda *_: loop.quit())
-    for runner in (window.scanner, window.loader, window.measurer, window.mesher):
-        runner.failed.connect(lambda message: (errors.append(message), loop.quit()))
-    window._show_error = lambda message: None  # noqa: SLF001 - no modal box in batch mode; errors collected above
-    window.loader.finished.connect(lambda case: loop.quit() if case.labels is None else None)
+    session = window.session
+    session.failed.disconnect(window.show_error)  # no modal box in batch mode: the errors are collected
+    session.failed.connect(lambda message: (errors.append(message), loop.quit()))
+    session.case_opened.connect(lambda case: loop.quit() if case.labels is None else None)
     if image == "demo":
-        window.open_demo()
+        session.open_demo()
     else:
-        window.open_path(image, labels)
+        session.open_path(image, labels)
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     loop.exec()
     if errors:

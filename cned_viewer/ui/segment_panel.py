@@ -6,13 +6,14 @@ chosen seed label, drawn as dots), then Run starts the segmenter in the backgrou
 reach the GUI through a queued Qt signal; a timer polls the job. The result becomes one
 :class:`EditStep` (``edit_for``) applied through ``EditSession.apply_step`` (undo, provenance);
 a :class:`PluginError` is shown in a message box, a cancel is a quiet status message.
-Importers (File > Import) run in a worker and are applied the same way.
+The panel only shows and steers the job: the request and the step come from the
+:class:`~cned_viewer.session.CaseSession` (``segmentation_request``, ``apply_segmentation``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -20,17 +21,11 @@ from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
-from cned_viewer.core.labels import LabelMap
-from cned_viewer.core.provenance import EditStep
 from cned_viewer.errors import UserError
-from cned_viewer.plugins import Cancelled, PluginError, Seed, SegmentationRequest
-from cned_viewer.plugins.contracts import Importer, SegmentationResult, Segmenter
-from cned_viewer.plugins.results import plan_edit
-from cned_viewer.ui.edit_controller import copy_labels
-
-if TYPE_CHECKING:
-    from cned_viewer.plugins.manager import PluginManager
-    from cned_viewer.ui.main_window import MainWindow
+from cned_viewer.plugins import Cancelled, Seed
+from cned_viewer.plugins.contracts import SegmentationResult, Segmenter
+from cned_viewer.session import CaseSession
+from cned_viewer.ui.slice_view import SliceView
 
 POLL_MS = 50
 
@@ -45,11 +40,12 @@ class SegmentPanel(QDockWidget):
     """Seeds, Run, Cancel and progress for one segmenter; applies its result as one step."""
 
     finished = Signal(str)  # "applied", "cancelled", "failed"
+    view_mode = Signal(object)  # "click" while seeds are clicked; None: back to the edit tool's mode
 
-    def __init__(self, window: MainWindow, manager: PluginManager) -> None:
-        super().__init__("Segment", window)
+    def __init__(self, session: CaseSession, views: Mapping[str, SliceView], parent: QWidget | None = None) -> None:
+        super().__init__("Segment", parent)
         self.setObjectName("segment_dock")
-        self.window, self.manager = window, manager
+        self.session, self.views = session, views
         self.plugin_name = ""
         self.segmenter: Segmenter | None = None
         self.seeds: list[Seed] = []
@@ -99,7 +95,7 @@ class SegmentPanel(QDockWidget):
         self.plugin_name, self.segmenter = plugin_name, segmenter
         self.setWindowTitle(f"Segment: {segmenter.name}")
         self.title.setText(f"<b>{segmenter.name}</b> ({plugin_name})<br><small>{segmenter.description}</small>")
-        table = self.window.case.labels.table if self.window.case is not None and self.window.case.labels is not None else None
+        table = self._label_table()
         self.seed_label_box.clear()
         for value in segmenter.seed_labels:
             name = next((l.name for l in table.labels if l.value == value), str(value)) if table else str(value)
@@ -110,7 +106,7 @@ class SegmentPanel(QDockWidget):
         self.progress.setFormat("%p%")
         self.show()
         self.raise_()
-        self.window.set_view_mode("click")
+        self.view_mode.emit("click")
 
     def add_seed(self, voxel: tuple[int, int, int]) -> None:
         """A click in a slice view: a seed (voxel, i j k = x y z) with the chosen seed label."""
@@ -128,26 +124,29 @@ class SegmentPanel(QDockWidget):
     def _show_seeds(self) -> None:
         count = len(self.seeds)
         self.seed_count.setText(f"{count} seed(s)" if count else "no seeds: click in a slice view")
-        table = self.window.case.labels.table if self.window.case is not None and self.window.case.labels is not None else None
+        table = self._label_table()
         colours = {l.value: QColor(*l.colour_rgb) for l in table.labels} if table else {}
         dots = [((int(s.point_xyz[2]), int(s.point_xyz[1]), int(s.point_xyz[0])), colours.get(s.label, QColor(255, 255, 255))) for s in self.seeds]
-        for view in self.window.views.values():
+        for view in self.views.values():
             view.seeds = dots
             view.update()
 
+    def _label_table(self):
+        case = self.session.case
+        return case.labels.table if case is not None and case.labels is not None else None
+
     # -- running ---------------------------------------------------------------------------
     def run(self) -> None:
-        case = self.window.case
-        if self.segmenter is None or case is None or self.running:
+        request = self.session.segmentation_request(tuple(self.seeds))
+        if self.segmenter is None or request is None or self.running:
             return
         if self.segmenter.seed_labels and not self.seeds:
-            self.window.statusBar().showMessage("Click at least one seed in a slice view first.", 8000)
+            self.session.status.emit("Click at least one seed in a slice view first.", 8000)
             return
-        request = SegmentationRequest(case.image, tuple(self.seeds), labels=copy_labels(case.labels))
         self.progress.setValue(0)
         self._set_running(True)
-        self.window.statusBar().showMessage(f"Running {self.segmenter.name}...")
-        self.job = self.manager.start_segmenter(self.plugin_name, self.segmenter.id, request, on_progress=self._progress.reported.emit)
+        self.session.status.emit(f"Running {self.segmenter.name}...", 0)
+        self.job = self.session.plugins.start_segmenter(self.plugin_name, self.segmenter.id, request, on_progress=self._progress.reported.emit)
         self.poll.start()
 
     def cancel(self) -> None:
@@ -171,24 +170,17 @@ class SegmentPanel(QDockWidget):
             result: SegmentationResult = job.result()
         except Cancelled:
             self.progress.setValue(0)
-            self.window.statusBar().showMessage(f"{self.segmenter.name if self.segmenter else 'Segmentation'} cancelled.", 8000)
+            self.session.status.emit(f"{self.segmenter.name if self.segmenter else 'Segmentation'} cancelled.", 8000)
             self.finished.emit("cancelled")
             return
         except Exception as error:  # noqa: BLE001 - PluginError and anything else: shown, the app goes on
-            self.window.show_error(str(error) if isinstance(error, UserError) else f"{self.plugin_name}: {type(error).__name__}: {error}")
+            self.session.fail(str(error) if isinstance(error, UserError) else f"{self.plugin_name}: {type(error).__name__}: {error}")
             self.finished.emit("failed")
             return
-        case = self.window.case
-        if case is None or self.segmenter is None:
-            return
-        try:
-            step = self.manager.edit_for(case, self.plugin_name, self.segmenter.id, result)
-        except PluginError as error:
-            self.window.show_error(str(error))
+        if self.segmenter is None or not self.session.apply_segmentation(self.plugin_name, self.segmenter.id, result):
             self.finished.emit("failed")
             return
         self.progress.setValue(1000)
-        self.window.apply_plugin_step(step, result.notices)
         self.clear_seeds()
         self.finished.emit("applied")
 
@@ -202,21 +194,5 @@ class SegmentPanel(QDockWidget):
         self.cancel()
         self.clear_seeds()
         self.hide()
-        self.window.set_view_mode(None)
+        self.view_mode.emit(None)
 
-
-def import_step(manager: PluginManager, plugin_name: str, importer: Importer, path: str, case) -> Callable[[], tuple[EditStep, tuple[str, ...]]]:
-    """A job (for a worker) that reads ``path`` with ``importer`` and returns the step applying it, and its notices."""
-    geometry = case.image.geometry
-
-    def job() -> tuple[EditStep, tuple[str, ...]]:
-        imported = manager.guarded(plugin_name, f"importer {importer.id}", lambda: importer.load(path, geometry))
-        result = SegmentationResult(imported.labels, imported.segments, notices=tuple(imported.notices), parameters={"path": str(path)})
-        version = manager.record(plugin_name).version
-        return plan_edit(case, result, plugin_name, version, f"import {importer.id}"), tuple(imported.notices)
-
-    return job
-
-
-def empty_labels_for(case) -> LabelMap:
-    return LabelMap.empty_like(case.image.geometry)

@@ -28,12 +28,12 @@ def isolated_settings(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def quiet_questions(monkeypatch) -> dict[str, list]:
     """Unsaved-edits and recovery questions answer "discard" / "later" (a modal box would block); tests may change it."""
-    from cned_viewer.ui.main_window import MainWindow
+    from cned_viewer.ui.questions import DialogQuestions
 
     asked: dict[str, list] = {"unsaved": [], "recovery": []}
     answers = {"unsaved": "discard", "recovery": "later"}
-    monkeypatch.setattr(MainWindow, "ask_unsaved_edits", lambda self: asked["unsaved"].append(1) or answers["unsaved"])
-    monkeypatch.setattr(MainWindow, "ask_recovery", lambda self, info: asked["recovery"].append(info) or answers["recovery"])
+    monkeypatch.setattr(DialogQuestions, "unsaved_edits", lambda self: asked["unsaved"].append(1) or answers["unsaved"])
+    monkeypatch.setattr(DialogQuestions, "recovery", lambda self, info: asked["recovery"].append(info) or answers["recovery"])
     asked["answers"] = answers  # type: ignore[assignment]
     return asked
 
@@ -117,7 +117,7 @@ def wait_ready(qtbot):
 @pytest.fixture
 def demo_window(window, wait_ready):
     """The window on the demo case, measured, meshed and ready for editing."""
-    window.open_demo()
+    window.session.open_demo()
     wait_ready(window)
-    assert window.edits.ready and window.meshes is not None
+    assert window.session.edits.ready and window.model.meshes is not None
     return window

@@ -45,8 +45,8 @@ def _column(dialog, name: str) -> list[str]:
 def test_menu_opens_the_table_sorts_filters_and_opens_a_case(qtbot, window, wait_ready, results, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(results), ""))
     opened: list[tuple] = []
-    real_open = window.open_path
-    monkeypatch.setattr(window, "open_path", lambda *args: opened.append(args) or real_open(*args))
+    real_open = window.session.open_path
+    monkeypatch.setattr(window.session, "open_path", lambda *args: opened.append(args) or real_open(*args))
     window.findChild(QAction, "open-cohort").trigger()
     dialog = window.findChild(CohortResultsDialog)
     qtbot.addWidget(dialog)
@@ -73,16 +73,16 @@ def test_menu_opens_the_table_sorts_filters_and_opens_a_case(qtbot, window, wait
     wait_ready(window)
     row = next(r for r in dialog.rows if r["patient_id"] == expected_id)
     assert opened == [(str(results.parent / row["image"]), str(results.parent / row["labels"]), None, None, None)]
-    assert window.case.labels is not None and window.case.image.geometry.spacing_xyz_mm[0] != 0.8  # the small case, not the demo
+    assert window.session.case.labels is not None and window.session.case.image.geometry.spacing_xyz_mm[0] != 0.8  # the small case, not the demo
 
 
 def test_a_broken_case_and_a_non_table_are_refused_with_a_message(qtbot, window, results, tmp_path, monkeypatch):
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
-    dialog = open_cohort_results(window, str(results))
+    dialog = open_cohort_results(window, window.session, str(results))
     qtbot.addWidget(dialog)
     dialog.open_case(next(i for i, r in enumerate(dialog.rows) if r["patient_id"] == "BROKEN"))
     assert "missing.nii.gz not found" in warnings[-1]
     not_a_table = tmp_path / "notes.csv"
     not_a_table.write_text("just some text\n")
-    assert open_cohort_results(window, str(not_a_table)) is None and "no image column" in warnings[-1]
+    assert open_cohort_results(window, window.session, str(not_a_table)) is None and "no image column" in warnings[-1]

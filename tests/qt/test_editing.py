@@ -59,8 +59,8 @@ def background_point(view, labels: np.ndarray, margin_vox: int, value: int = 0) 
 def test_paint_disk_erase_and_undo_redo_round_trip(qtbot, demo_window) -> None:
     window = demo_window
     view = window.views["axial"]
-    labels = window.case.labels.array
-    spacing = window.case.labels.geometry.spacing_zyx_mm
+    labels = window.session.case.labels.array
+    spacing = window.session.case.labels.geometry.spacing_zyx_mm
     radius = 4.0
     point, voxel = background_point(view, labels, int(radius / min(spacing[1:])) + 2)
     original = labels.copy()
@@ -98,13 +98,13 @@ def test_paint_disk_erase_and_undo_redo_round_trip(qtbot, demo_window) -> None:
     window._update_edit_actions()
     assert window.undo_action.text() == "&Undo paint"
     assert window.redo_action.text() == "&Redo erase"
-    assert window.edits.has_unsaved_changes
+    assert window.session.edits.has_unsaved_changes
 
 
 def test_drag_is_one_step_and_panels_catch_up(qtbot, demo_window, wait_ready) -> None:
     window = demo_window
     view = window.views["axial"]
-    labels = window.case.labels.array
+    labels = window.session.case.labels.array
     point, _ = background_point(view, labels, 12, LIVER_PARENCHYMA)  # a new metastasis in the liver (outside it is no lesion)
     window.edit_dock.set_settings(ToolSettings("paint", TUMOUR, radius_mm=3.0))
     lesions_before = window.lesion_table.rowCount()
@@ -114,35 +114,35 @@ def test_drag_is_one_step_and_panels_catch_up(qtbot, demo_window, wait_ready) ->
     assert "Updating after the edit" in window.score_panel.details_text()  # the score card too
     wait_ready(window)
     assert "Updating after the edit" not in window.score_panel.details_text()
-    expected = measure(window.case)
-    assert window.measurements.lesion_count == expected.lesion_count == lesions_before + 1
+    expected = measure(window.session.case)
+    assert window.session.measurements.lesion_count == expected.lesion_count == lesions_before + 1
     assert window.lesion_table.rowCount() == expected.lesion_count and window.lesion_table.isEnabled()
-    assert window.measurements.ttv_ml == pytest.approx(expected.ttv_ml)
+    assert window.session.measurements.ttv_ml == pytest.approx(expected.ttv_ml)
     assert not window.stale_label.isVisible()
-    assert window.case.provenance[-1].operation == "paint"
-    window.undo()
-    assert window.edits.session.history.next_undo is None  # the whole drag was one step
+    assert window.session.case.provenance[-1].operation == "paint"
+    window.session.undo()
+    assert window.session.edit_session.history.next_undo is None  # the whole drag was one step
     wait_ready(window)
     assert window.lesion_table.rowCount() == lesions_before
 
 
 def test_lesion_menu_delete_and_fill_holes(qtbot, demo_window, wait_ready) -> None:
     window = demo_window
-    lesions = window.measurements.lesions
+    lesions = window.session.measurements.lesions
     smallest = min(lesions, key=lambda l: l.volume_ml)
-    window.delete_lesion(smallest.id)
+    window.session.delete_lesion(smallest.id)
     wait_ready(window)
-    assert window.measurements.lesion_count == len(lesions) - 1
-    assert window.case.provenance[-1].operation == "delete_lesion"
-    window.undo()
+    assert window.session.measurements.lesion_count == len(lesions) - 1
+    assert window.session.case.provenance[-1].operation == "delete_lesion"
+    window.session.undo()
     wait_ready(window)
-    assert window.measurements.lesion_count == len(lesions)
-    labels = window.case.labels.array
+    assert window.session.measurements.lesion_count == len(lesions)
+    labels = window.session.case.labels.array
     z, y, x = window.lesion_voxel(smallest.id)
     labels_before = labels.copy()
     window.edit_dock.set_settings(ToolSettings("navigate", LIVER_PARENCHYMA))
-    window.fill_holes()
-    assert np.array_equal(labels, labels_before) or window.case.provenance[-1].operation == "fill_holes"
+    window.session.fill_holes()
+    assert np.array_equal(labels, labels_before) or window.session.case.provenance[-1].operation == "fill_holes"
 
 
 def _without_timings(measurements) -> dict:
@@ -156,13 +156,13 @@ def _without_timings(measurements) -> dict:
 @pytest.mark.data
 def test_ircad_stroke_updates_tlvr_live_and_ends_equal_to_a_full_measure(qtbot, window, shared_data, wait_ready) -> None:
     case_dir = shared_data / "ircadb01_p1"
-    window.open_path(str(case_dir / "ct_dicom"), str(case_dir / "labels.nrrd"), "app")
+    window.session.open_path(str(case_dir / "ct_dicom"), str(case_dir / "labels.nrrd"), "app")
     wait_ready(window, 300_000)
-    assert window.edits.ready
-    largest = max(window.measurements.lesions, key=lambda l: l.volume_ml)
-    window.select_lesion(largest.id)  # the axial view goes through the liver
+    assert window.session.edits.ready
+    largest = max(window.session.measurements.lesions, key=lambda l: l.volume_ml)
+    window.panels.select_lesion(largest.id)  # the axial view goes through the liver
     view = window.views["axial"]
-    labels = window.case.labels.array
+    labels = window.session.case.labels.array
     rect = view.image_rect()
     start = None
     for fy in np.linspace(0.2, 0.8, 25):
@@ -177,23 +177,23 @@ def test_ircad_stroke_updates_tlvr_live_and_ends_equal_to_a_full_measure(qtbot, 
     assert start is not None, "no parenchyma in the axial view"
     # a brush large enough that each move adds more tumour than the panel's 3 significant digits hide
     window.edit_dock.set_settings(ToolSettings("paint", TUMOUR, radius_mm=8.0, paint_over="everything"))
-    tlvrs, texts = [window.measurements.tlvr], [window.score_panel.details_text()]
+    tlvrs, texts = [window.session.measurements.tlvr], [window.score_panel.details_text()]
     qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
-    tlvrs.append(window.measurements.tlvr)
+    tlvrs.append(window.session.measurements.tlvr)
     for step in range(1, 6):
         point = start + QPoint(0, 8 * step)
         event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(point), QPointF(view.mapToGlobal(point)),
                             Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(view, event)
-        tlvrs.append(window.measurements.tlvr)
+        tlvrs.append(window.session.measurements.tlvr)
         texts.append(window.score_panel.details_text())
-        assert window.measurements.lesions_stale
+        assert window.session.measurements.lesions_stale
     assert all(b > a for a, b in zip(tlvrs, tlvrs[1:])), tlvrs  # every move: more tumour, same liver
     assert len(set(texts)) == len(texts), "the score panel did not follow the stroke"
     qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPoint(0, 40))
     wait_ready(window, 120_000)
-    assert not window.measurements.lesions_stale
-    assert _without_timings(window.measurements) == _without_timings(measure(window.case))
+    assert not window.session.measurements.lesions_stale
+    assert _without_timings(window.session.measurements) == _without_timings(measure(window.session.case))
 
 
 def test_edit_dock_starts_with_the_default_tool_settings(qtbot):

@@ -65,14 +65,14 @@ def stroke(qtbot, view, start: QPoint) -> None:
 
 
 def brush_margin(window) -> int:
-    spacing = window.case.labels.geometry.spacing_zyx_mm
+    spacing = window.session.case.labels.geometry.spacing_zyx_mm
     return int(np.ceil(window.edit_dock.settings.radius_mm / min(spacing[1:]))) + 1
 
 
 def paint_in_parenchyma(qtbot, window) -> tuple[np.ndarray, np.ndarray]:
     """Paint tumour by mouse inside the liver; the labels before and the changed voxels."""
     view = window.views["axial"]
-    labels = window.case.labels.array
+    labels = window.session.case.labels.array
     start = find_start(view, labels, LIVER_PARENCHYMA, brush_margin(window))
     before = labels.copy()
     choose_tool(qtbot, window, "paint")
@@ -83,11 +83,11 @@ def paint_in_parenchyma(qtbot, window) -> tuple[np.ndarray, np.ndarray]:
 def test_default_paint_over_replaces_parenchyma_by_mouse_and_keys_undo_redo(qtbot, demo_window) -> None:
     window = demo_window
     assert window.edit_dock.paint_over_box.currentText() == "Liver parenchyma and background"
-    labels = window.case.labels.array
+    labels = window.session.case.labels.array
     ttv, liver = burden(window)
     before, changed = paint_in_parenchyma(qtbot, window)
     assert changed.sum() > 50 and (labels[changed] == TUMOUR).all() and (before[changed] == LIVER_PARENCHYMA).all()
-    assert window.case.provenance[-1].parameters["points"] == STEPS + 1  # press and every move reached the view
+    assert window.session.case.provenance[-1].parameters["points"] == STEPS + 1  # press and every move reached the view
     painted = labels.copy()
     ttv_painted, liver_painted = burden(window)
     assert ttv_painted > ttv and liver_painted == pytest.approx(liver, abs=0.05)  # tumour in the liver: same liver
@@ -102,7 +102,7 @@ def test_default_paint_over_replaces_parenchyma_by_mouse_and_keys_undo_redo(qtbo
 def test_erasing_tumour_in_the_liver_restores_parenchyma_by_mouse(qtbot, demo_window) -> None:
     window = demo_window
     view = window.views["axial"]
-    labels = window.case.labels.array
+    labels = window.session.case.labels.array
     view.set_index(int(np.argmax((labels == TUMOUR).sum(axis=(1, 2)))))  # the slice with the most tumour
     start = find_start(view, labels, TUMOUR, brush_margin(window))
     before = labels.copy()
@@ -115,7 +115,7 @@ def test_erasing_tumour_in_the_liver_restores_parenchyma_by_mouse(qtbot, demo_wi
     assert np.count_nonzero(labels == BACKGROUND) == np.count_nonzero(before == BACKGROUND)
     ttv_erased, liver_erased = burden(window)
     assert ttv_erased < ttv and liver_erased == pytest.approx(liver, abs=0.05)
-    assert window.case.provenance[-1].operation == "erase"  # logged as what the user did, though it wrote parenchyma
+    assert window.session.case.provenance[-1].operation == "erase"  # logged as what the user did, though it wrote parenchyma
 
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -125,12 +125,12 @@ def test_erasing_tumour_in_the_liver_restores_parenchyma_by_mouse(qtbot, demo_wi
 def test_a_lesion_painted_by_mouse_is_deleted_by_a_click(qtbot, demo_window, wait_ready) -> None:
     window = demo_window
     view = window.views["axial"]
-    labels = window.case.labels.array
-    lesions = window.measurements.lesion_count
+    labels = window.session.case.labels.array
+    lesions = window.session.measurements.lesion_count
     ttv, _ = burden(window)
     before, changed = paint_in_parenchyma(qtbot, window)
     wait_ready(window)
-    assert window.measurements.lesion_count == lesions + 1  # a new lesion inside the liver
+    assert window.session.measurements.lesion_count == lesions + 1  # a new lesion inside the liver
     choose_tool(qtbot, window, "delete_lesion")
     z, y, x = np.argwhere(changed)[len(np.argwhere(changed)) // 2]
     assert view.index == z
@@ -138,7 +138,7 @@ def test_a_lesion_painted_by_mouse_is_deleted_by_a_click(qtbot, demo_window, wai
     assert np.array_equal(labels, before)  # the painted lesion went back to parenchyma
     assert burden(window)[0] == pytest.approx(ttv)
     wait_ready(window)
-    assert window.measurements.lesion_count == lesions
+    assert window.session.measurements.lesion_count == lesions
 
 
 def test_paint_over_background_only_from_the_dock_leaves_parenchyma(qtbot, demo_window) -> None:
@@ -149,7 +149,7 @@ def test_paint_over_background_only_from_the_dock_leaves_parenchyma(qtbot, demo_
     before, changed = paint_in_parenchyma(qtbot, window)
     assert not changed.any()
     box.setCurrentIndex(box.findText("Everything"))
-    assert window.edits.settings.paint_over == "everything"
+    assert window.session.edits.settings.paint_over == "everything"
 
 
 def test_the_3d_model_after_strokes_and_undo_equals_a_fresh_one(qtbot, demo_window, wait_ready) -> None:
@@ -164,10 +164,10 @@ def test_the_3d_model_after_strokes_and_undo_equals_a_fresh_one(qtbot, demo_wind
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     paint_in_parenchyma(qtbot, window)
     wait_ready(window)
-    labels = window.case.labels
-    assert np.array_equal(window.meshes.labels, labels.array)
-    fresh = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry, labels.table), window.measurements.lesions)
+    labels = window.session.case.labels
+    assert np.array_equal(window.model.meshes.labels, labels.array)
+    fresh = build_case_meshes(LabelMap(labels.array.copy(), labels.geometry, labels.table), window.session.measurements.lesions)
     for key, surface in fresh.surfaces.items():
-        shown = window.meshes.surfaces[key]
+        shown = window.model.meshes.surfaces[key]
         assert (shown.GetNumberOfPoints(), shown.GetNumberOfCells()) == (surface.GetNumberOfPoints(), surface.GetNumberOfCells()), key
-    assert set(window.meshes.surfaces) == set(fresh.surfaces)
+    assert set(window.model.meshes.surfaces) == set(fresh.surfaces)

@@ -117,22 +117,22 @@ def _reset_zoom(window, dialogs, run) -> None:
 
 
 def _undo_redo(window, dialogs, run_undo, run_redo) -> None:
-    lesion = window.measurements.lesions[0]
-    before = window.case.labels.array.copy()
-    window.delete_lesion(lesion.id)
-    edited = window.case.labels.array.copy()
+    lesion = window.session.measurements.lesions[0]
+    before = window.session.case.labels.array.copy()
+    window.session.delete_lesion(lesion.id)
+    edited = window.session.case.labels.array.copy()
     assert not np.array_equal(before, edited)
     run_undo()
-    assert np.array_equal(window.case.labels.array, before)
+    assert np.array_equal(window.session.case.labels.array, before)
     run_redo()
-    assert np.array_equal(window.case.labels.array, edited)
+    assert np.array_equal(window.session.case.labels.array, edited)
 
 
 def _fill_holes(window, dialogs, run) -> None:
     window.statusBar().clearMessage()
-    steps = len(window.edits.session.log)
+    steps = len(window.session.edit_session.log)
     run()
-    assert len(window.edits.session.log) > steps or "No holes" in window.statusBar().currentMessage()
+    assert len(window.session.edit_session.log) > steps or "No holes" in window.statusBar().currentMessage()
 
 
 def _shown_dialog(name: str) -> Callable:
@@ -148,9 +148,9 @@ def _shown_dialog(name: str) -> Callable:
 
 
 def _new_demo(window, dialogs, run) -> None:
-    old = window.case
+    old = window.session.case
     run()
-    assert window.loader.busy or window.case is not old
+    assert window.session.loader.busy or window.session.case is not old
 
 
 CHECKS: dict[str, Callable] = {
@@ -227,7 +227,7 @@ def test_demo_key_opens_the_demo_case(qtbot, window, wait_ready) -> None:
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     _press(qtbot, window, "Ctrl+D")
     wait_ready(window)
-    assert window.case is not None and window.measurements is not None
+    assert window.session.case is not None and window.session.measurements is not None
 
 
 def test_quit_key_closes_the_window(qtbot, window) -> None:
@@ -249,7 +249,7 @@ def test_b_key_lets_a_drag_paint(qtbot, ready_window) -> None:
 
 def test_save_dialogs_start_beside_the_case(qtbot, window, demo_files, wait_ready, dialogs, monkeypatch) -> None:
     image, labels = demo_files
-    window.open_path(str(image), str(labels))
+    window.session.open_path(str(image), str(labels))
     wait_ready(window)
     starts: list[str] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, title, start, *a, **k: starts.append(start) or ("", ""))
@@ -313,9 +313,9 @@ def test_save_labels_as_dicom_seg_records_the_hand_edit(qtbot, window, dicom_ser
     array[1:7, 1:5, 1:7] = LIVER_PARENCHYMA
     array[2:4, 2:4, 2:4] = TUMOUR
     labels = save_labels(LabelMap(array, load_image(folder).volume.geometry), tmp_path / "labels.nii.gz")
-    window.open_path(str(folder), str(labels))
+    window.session.open_path(str(folder), str(labels))
     wait_ready(window)
-    window.delete_lesion(window.measurements.lesions[0].id)
+    window.session.delete_lesion(window.session.measurements.lesions[0].id)
     target = tmp_path / "seg.dcm"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "DICOM-SEG (*.dcm)"))
     window.activateWindow()
@@ -324,12 +324,12 @@ def test_save_labels_as_dicom_seg_records_the_hand_edit(qtbot, window, dicom_ser
     qtbot.waitUntil(target.exists, timeout=30_000)
     seg = pydicom.dcmread(target)
     assert {s.SegmentAlgorithmType for s in seg.SegmentSequence} == {"MANUAL"}
-    assert seg.ReferencedSeriesSequence[0].SeriesInstanceUID == window.case.metadata["SeriesInstanceUID"]
+    assert seg.ReferencedSeriesSequence[0].SeriesInstanceUID == window.session.case.metadata["SeriesInstanceUID"]
 
 
 def test_open_dialogs_start_beside_the_open_case(qtbot, window, demo_files, wait_ready, monkeypatch) -> None:
     image, labels = demo_files
-    window.open_path(str(image), str(labels))
+    window.session.open_path(str(image), str(labels))
     wait_ready(window)
     starts: list[str] = []
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda parent, title, start="", *a, **k: starts.append(start) or "")

@@ -70,25 +70,25 @@ def test_ircad_case_end_to_end(qtbot, gui_window, shared_data, wait_ready) -> No
     render_window = window.view3d.plotter.render_window
     meter = StallMeter(render_window)
     meter.start()
-    window.open_dicom(str(case_dir / "ct_dicom"))  # File > Open DICOM folder, after the folder dialog
-    qtbot.waitUntil(lambda: window.case is not None and not window.busy, timeout=180_000)
+    window.session.open_dicom(str(case_dir / "ct_dicom"))  # File > Open DICOM folder, after the folder dialog
+    qtbot.waitUntil(lambda: window.session.case is not None and not window.busy, timeout=180_000)
     image_stall = meter.stop()
     meter = StallMeter(render_window)
     meter.start()
-    window.open_labels_file(str(case_dir / "labels.nrrd"), "app")  # File > Open labels, after the dialogs
+    window.session.open_labels(str(case_dir / "labels.nrrd"), "app")  # File > Open labels, after the dialogs
     wait_ready(window)
     labels_stall = meter.stop()
     print(f"longest stall {image_stall:.0f} ms (image), {labels_stall:.0f} ms (labels, measure, mesh); "
           f"3D drawing {max(meter.render_ms, default=0):.0f} ms at most")
-    assert window.meshes is not None, "the case did not finish loading"
+    assert window.model.meshes is not None, "the case did not finish loading"
 
-    expected = measure(window.case)
+    expected = measure(window.session.case)
     assert window.lesion_table.rowCount() == expected.lesion_count
 
     window.lesion_table.selectRow(window.lesion_table.rowCount() - 1)
     lesion_id = window.lesion_table.selected_lesion()
     lesion = next(l for l in expected.lesions if l.id == lesion_id)
-    z = int(np.rint(window.case.image.geometry.patient_to_index(lesion.centroid_mm)[0]))
+    z = int(np.rint(window.session.case.image.geometry.patient_to_index(lesion.centroid_mm)[0]))
     assert window.views["axial"].index == z
 
     box = window.clinical_form.inputs["differentiation"]
@@ -124,7 +124,7 @@ def test_ircad_case_end_to_end(qtbot, gui_window, shared_data, wait_ready) -> No
 
 def test_demo_screenshot_of_the_main_window(qtbot, gui_window, wait_ready) -> None:
     window = gui_window
-    window.open_demo()
+    window.session.open_demo()
     wait_ready(window)
     window.clinical_form.inputs["differentiation"].setCurrentIndex(window.clinical_form.inputs["differentiation"].findData("poor"))
     window.lesion_table.select_lesion(1)
@@ -141,7 +141,7 @@ def test_the_3d_view_draws_on_change_not_at_rest(qtbot, gui_window, wait_ready) 
     """At rest the embedded view draws nothing (it drew 5 times a second, and the orientation cube
     made every draw ask for the next: a busy CPU with the app idle); a camera change draws."""
     window = gui_window
-    window.open_demo()
+    window.session.open_demo()
     wait_ready(window)
     qtbot.wait(500)
     draws: list[int] = []

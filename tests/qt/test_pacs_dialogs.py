@@ -66,7 +66,7 @@ def test_settings_dialog_tests_and_saves(qtbot, window, orthanc) -> None:
 def test_open_from_pacs_retrieves_and_opens_the_series(qtbot, window, wait_ready, orthanc, saved) -> None:
     _, _, ct = orthanc
     first = pydicom.dcmread(ct / "image_0", stop_before_pixels=True)
-    dialog = open_from_pacs(window)
+    dialog = open_from_pacs(window, window.session)
     dialog.name_edit.setText("liver_01")
     dialog.date_edit.setText("20090527")
     dialog.search_button.click()
@@ -84,15 +84,15 @@ def test_open_from_pacs_retrieves_and_opens_the_series(qtbot, window, wait_ready
     target = saved.destination() / str(first.SeriesInstanceUID)
     assert retrieved.args == [str(target)]
     assert len(list(target.iterdir())) == 129 and progress[-1] == (129, 129)
-    qtbot.waitUntil(lambda: window.case is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.session.case is not None, timeout=60_000)
     wait_ready(window)
-    assert window.case.metadata["SeriesInstanceUID"] == first.SeriesInstanceUID
-    assert Path(window.dicom_source()).resolve() == target.resolve()
+    assert window.session.case.metadata["SeriesInstanceUID"] == first.SeriesInstanceUID
+    assert Path(window.session.files.dicom_source()).resolve() == target.resolve()
 
 
 def test_cancel_keeps_nothing_and_a_down_pacs_is_named(qtbot, window, orthanc, saved) -> None:
     _, _, ct = orthanc
-    dialog = open_from_pacs(window)
+    dialog = open_from_pacs(window, window.session)
     dialog.search_button.click()
     qtbot.waitUntil(lambda: dialog.study_table.rowCount() == 1, timeout=20_000)
     dialog.study_table.selectRow(0)
@@ -111,9 +111,9 @@ def test_cancel_keeps_nothing_and_a_down_pacs_is_named(qtbot, window, orthanc, s
 
 def test_send_to_pacs_exports_the_case_and_stores_it(qtbot, window, wait_ready, orthanc, saved, shared_data, tmp_path) -> None:
     server, _, ct = orthanc
-    window.open_path(str(ct), str(shared_data / "ircadb01_p1" / "labels.nrrd"))
+    window.session.open_path(str(ct), str(shared_data / "ircadb01_p1" / "labels.nrrd"))
     wait_ready(window)
-    dialog = send_to_pacs(window)
+    dialog = send_to_pacs(window, window.session)
     assert dialog.export_box.isEnabled() and dialog.export_box.isChecked()
     extra = tmp_path / "extra.dcm"
     pydicom.dcmread(ct / "image_5").save_as(extra)  # a file the user adds (the PACS already has it: stored again)

@@ -47,7 +47,7 @@ def import_window(make_window, wait_ready):
                     exporters=(TextExporter(), TextExporter(id="fussy", name="Fussy", behaviour="user_error")))
     manager = PluginManager(PluginSettings(), find=lambda: [FakeEntryPoint("imp", plugin)])
     main = make_window(plugin_manager=manager)
-    main.open_demo()
+    main.session.open_demo()
     wait_ready(main)
     return main
 
@@ -63,19 +63,19 @@ def _import(qtbot, window, monkeypatch, importer_name: str, path: Path) -> list[
     window.statusBar().messageChanged.connect(messages.append)
     window.import_menu.aboutToShow.emit()
     action = next(a for a in window.import_menu.actions() if a.text().startswith(importer_name) and "(imp)" in a.text())
-    steps = len(window.case.provenance)
+    steps = len(window.session.case.provenance)
     action.trigger()
-    qtbot.waitUntil(lambda: len(window.case.provenance) == steps + 1, timeout=30_000)
+    qtbot.waitUntil(lambda: len(window.session.case.provenance) == steps + 1, timeout=30_000)
     return messages
 
 
 def test_imported_labels_are_one_undoable_step(qtbot, import_window, monkeypatch, tmp_path, wait_ready, no_message_boxes) -> None:
     window = import_window
-    labels = window.case.labels.array
+    labels = window.session.case.labels.array
     before = labels.copy()
     cleared = np.where(before == 2, np.uint8(1), before)  # every tumour read back as parenchyma
     image = sitk.GetImageFromArray(cleared)
-    geometry = window.case.image.geometry
+    geometry = window.session.case.image.geometry
     image.SetSpacing(geometry.spacing_xyz_mm)
     image.SetOrigin(geometry.origin_xyz_mm)
     image.SetDirection(geometry.direction)
@@ -85,31 +85,31 @@ def test_imported_labels_are_one_undoable_step(qtbot, import_window, monkeypatch
     wait_ready(window)
     assert np.array_equal(labels, cleared)
     assert window.lesion_table.rowCount() == 0
-    entry = window.case.provenance[-1]
+    entry = window.session.case.provenance[-1]
     assert (entry.source, entry.source_version, entry.operation) == ("imp", "2.0", "import labels")
     assert any("Applied imp: import labels as one step" in m and "read by a test importer" in m for m in messages)
     assert not no_message_boxes
-    window.undo()
+    window.session.undo()
     wait_ready(window)
     assert np.array_equal(labels, before) and window.lesion_table.rowCount() == 11
 
 
 def test_imported_segment_map_gives_lesion_segments(qtbot, import_window, monkeypatch, demo_segments, wait_ready) -> None:
     window = import_window
-    assert window.case.segments is None
+    assert window.session.case.segments is None
     _import(qtbot, window, monkeypatch, "Segment map", demo_segments)
     wait_ready(window)
-    assert window.case.segments is not None
-    assert set(np.unique(window.case.segments.array)) == {2, 7}
+    assert window.session.case.segments is not None
+    assert set(np.unique(window.session.case.segments.array)) == {2, 7}
     from cned_viewer.measure import measure
 
-    expected = measure(window.case)
+    expected = measure(window.session.case)
     assert [lesion.segments for lesion in window.lesion_table.lesions] == [lesion.segments for lesion in expected.lesions]
     assert {s for lesion in expected.lesions for s in lesion.segments} == {2, 7}
-    assert window.measurements.bilobar is True and not window.stale_label.isVisible()
-    window.undo()  # the map goes back to empty: no segment is touched any more
+    assert window.session.measurements.bilobar is True and not window.stale_label.isVisible()
+    window.session.undo()  # the map goes back to empty: no segment is touched any more
     wait_ready(window)
-    assert all(lesion.segments == () for lesion in window.lesion_table.lesions) and window.measurements.bilobar is False
+    assert all(lesion.segments == () for lesion in window.lesion_table.lesions) and window.session.measurements.bilobar is False
 
 
 def _export(window, monkeypatch, exporter_name: str, path: Path) -> None:
@@ -123,10 +123,10 @@ def _export(window, monkeypatch, exporter_name: str, path: Path) -> None:
 
 def test_export_menu_writes_the_case_and_reports_problems(qtbot, import_window, monkeypatch, tmp_path, no_message_boxes) -> None:
     window = import_window
-    tumour = int((window.case.labels.array == 2).sum())
+    tumour = int((window.session.case.labels.array == 2).sum())
     _export(window, monkeypatch, "Tumour count", tmp_path / "count.txt")
     qtbot.waitUntil(lambda: (tmp_path / "count.txt").exists() and "Exported" in window.statusBar().currentMessage(), timeout=30_000)
     assert (tmp_path / "count.txt").read_text() == f"tumour voxels {tumour}\n"
     _export(window, monkeypatch, "Fussy", tmp_path / "fussy.txt")
     qtbot.waitUntil(lambda: bool(no_message_boxes), timeout=30_000)
-    assert "no segment map" in no_message_boxes[-1] and window.plugins.records["imp"].state == "enabled"
+    assert "no segment map" in no_message_boxes[-1] and window.session.plugins.records["imp"].state == "enabled"

@@ -33,7 +33,7 @@ def plugin_window(make_window, wait_ready, started):
     ]
     manager = PluginManager(PluginSettings(), find=lambda: plugins)
     main = make_window(plugin_manager=manager)
-    main.open_demo()
+    main.session.open_demo()
     wait_ready(main)
     return main
 
@@ -63,7 +63,7 @@ def test_failed_plugin_is_reported_without_blocking(plugin_window) -> None:
 
 def test_run_applies_one_undoable_step_with_provenance(qtbot, plugin_window, wait_ready) -> None:
     window = plugin_window
-    labels = window.case.labels.array
+    labels = window.session.case.labels.array
     before = labels.copy()
     _segment(window, "good")
     z, y, x = _click_seed(qtbot, window)
@@ -74,27 +74,27 @@ def test_run_applies_one_undoable_step_with_provenance(qtbot, plugin_window, wai
     cube = labels[z - 1:z + 2, y - 1:y + 2, x - 1:x + 2]
     assert ((cube == 2) | (before[z - 1:z + 2, y - 1:y + 2, x - 1:x + 2] == 3)).all()
     assert not np.array_equal(labels, before)
-    assert window.edits.session.history.next_undo.description == "good: box"
-    entry = window.case.provenance[-1]
+    assert window.session.edit_session.history.next_undo.description == "good: box"
+    entry = window.session.case.provenance[-1]
     assert (entry.source, entry.source_version, entry.operation) == ("good", "1.2.3", "box")
     wait_ready(window)
-    window.undo()
+    window.session.undo()
     assert np.array_equal(labels, before)
-    assert window.edits.session.history.next_undo is None
+    assert window.session.edit_session.history.next_undo is None
     wait_ready(window)
 
 
 def test_raising_plugin_shows_the_error_and_the_app_goes_on(qtbot, plugin_window, no_message_boxes) -> None:
     window = plugin_window
-    before = window.case.labels.array.copy()
+    before = window.session.case.labels.array.copy()
     _segment(window, "raising")
     _click_seed(qtbot, window)
     with qtbot.waitSignal(window.segment_panel.finished, timeout=30_000) as done:
         window.segment_panel.run()
     assert done.args == ["failed"]
     assert any("boom" in text for text in no_message_boxes)
-    assert np.array_equal(window.case.labels.array, before)
-    assert window.plugins.records["raising"].state == "failed"
+    assert np.array_equal(window.session.case.labels.array, before)
+    assert window.session.plugins.records["raising"].state == "failed"
     _segment(window, "good")  # the app and the other plugins go on
     _click_seed(qtbot, window)
     with qtbot.waitSignal(window.segment_panel.finished, timeout=30_000) as done:
@@ -104,7 +104,7 @@ def test_raising_plugin_shows_the_error_and_the_app_goes_on(qtbot, plugin_window
 
 def test_slow_plugin_can_be_cancelled(qtbot, plugin_window, started) -> None:
     window = plugin_window
-    before = window.case.labels.array.copy()
+    before = window.session.case.labels.array.copy()
     _segment(window, "slow")
     _click_seed(qtbot, window)
     window.segment_panel.run()
@@ -114,5 +114,5 @@ def test_slow_plugin_can_be_cancelled(qtbot, plugin_window, started) -> None:
         qtbot.mouseClick(window.segment_panel.cancel_button, Qt.MouseButton.LeftButton)
     assert done.args == ["cancelled"]
     assert "cancelled" in window.statusBar().currentMessage()
-    assert np.array_equal(window.case.labels.array, before)
-    assert window.edits.session.history.next_undo is None
+    assert np.array_equal(window.session.case.labels.array, before)
+    assert window.session.edit_session.history.next_undo is None

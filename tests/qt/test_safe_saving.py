@@ -14,29 +14,29 @@ from cned_viewer.io.recovery import find_recoverable
 
 @pytest.fixture
 def edited(window, wait_ready):
-    window.open_demo()
+    window.session.open_demo()
     wait_ready(window)
-    session = window.edits.session
+    session = window.session.edit_session
     session.begin_stroke((60, 40, 40), Brush(3.0), PaintRules.paint(TUMOUR))
     session.end_stroke()
     wait_ready(window)
-    assert window.edits.has_unsaved_changes
+    assert window.session.edits.has_unsaved_changes
     return window
 
 
 def test_autosave_then_save_labels_discards_the_recovery(qtbot, edited, tmp_path) -> None:
     window = edited
-    window.edits.autosaver.interval_s = 0
-    window.edits.autosave_tick()
-    qtbot.waitUntil(lambda: (window.edits.autosaver.folder / "manifest.json").is_file())
-    qtbot.waitUntil(lambda: not window.edits.autosave_writer.busy)
+    window.session.edits.autosaver.interval_s = 0
+    window.session.edits.autosave_tick()
+    qtbot.waitUntil(lambda: (window.session.edits.autosaver.folder / "manifest.json").is_file())
+    qtbot.waitUntil(lambda: not window.session.edits.autosave_writer.busy)
     assert len(find_recoverable(include_running=True)) == 1
     target = tmp_path / "edited.nii.gz"
-    window.save_labels_to(str(target))
-    qtbot.waitUntil(lambda: not window.edits.has_unsaved_changes)
+    window.session.files.save_labels_to(str(target))
+    qtbot.waitUntil(lambda: not window.session.edits.has_unsaved_changes)
     assert find_recoverable(include_running=True) == []
-    saved = load_labels(target, window.case.image.geometry, "app")
-    assert np.array_equal(saved.array, window.case.labels.array)
+    saved = load_labels(target, window.session.case.image.geometry, "app")
+    assert np.array_equal(saved.array, window.session.case.labels.array)
 
 
 def test_close_with_unsaved_edits_asks(qtbot, edited, quiet_questions) -> None:
@@ -50,28 +50,28 @@ def test_close_with_unsaved_edits_asks(qtbot, edited, quiet_questions) -> None:
 
 def test_bundle_save_marks_saved(qtbot, edited, tmp_path) -> None:
     window = edited
-    window.save_to(tmp_path / "case.cned")
-    qtbot.waitUntil(lambda: not window.edits.has_unsaved_changes)
+    window.session.files.save_to(tmp_path / "case.cned")
+    qtbot.waitUntil(lambda: not window.session.edits.has_unsaved_changes)
     from cned_viewer.io.case_bundle import load_bundle
 
-    assert np.array_equal(load_bundle(tmp_path / "case.cned").case.labels.array, window.case.labels.array)
+    assert np.array_equal(load_bundle(tmp_path / "case.cned").case.labels.array, window.session.case.labels.array)
 
 
 def test_recovery_is_offered_and_recovered(qtbot, edited, window, wait_ready, quiet_questions) -> None:
     edits = window.edits
     edits.autosaver.save_now()
-    expected = window.case.labels.array.copy()
+    expected = window.session.case.labels.array.copy()
     found = find_recoverable(include_running=True)
     edits.session.mark_saved()  # as if the app had crashed: the save stays, nothing asks
     edits.autosaver = None
     quiet_questions["answers"]["recovery"] = "recover"
-    window.offer_recovery(found)
-    qtbot.waitUntil(lambda: window.case is not None and window.edits.recovery_folder == str(found[0].folder), timeout=60_000)
+    window.session.offer_recovery(found)
+    qtbot.waitUntil(lambda: window.session.case is not None and window.session.edits.recovery_folder == str(found[0].folder), timeout=60_000)
     wait_ready(window)
-    assert np.array_equal(window.case.labels.array, expected)
-    assert window.edits.has_unsaved_changes
-    assert [p.operation for p in window.case.provenance] == ["paint"]
-    assert window.edits.session.log.entries is window.case.provenance
-    assert found[0].folder.exists() and window.edits.autosaver.folder == found[0].folder  # continued until saved
-    window.edits.saved(window.edits.session.revision)
+    assert np.array_equal(window.session.case.labels.array, expected)
+    assert window.session.edits.has_unsaved_changes
+    assert [p.operation for p in window.session.case.provenance] == ["paint"]
+    assert window.session.edit_session.log.entries is window.session.case.provenance
+    assert found[0].folder.exists() and window.session.edits.autosaver.folder == found[0].folder  # continued until saved
+    window.session.edits.saved(window.session.edit_session.revision)
     assert not found[0].folder.exists()

@@ -166,26 +166,26 @@ def _table_ids(table) -> set[int]:
 def _mesh_ids(window) -> set[int]:
     import numpy as np
 
-    return {int(v) for v in np.unique(window.meshes.lesion_ids.ids) if v > 0}
+    return {int(v) for v in np.unique(window.model.meshes.lesion_ids.ids) if v > 0}
 
 
 def test_lesion_numbers_stay_through_delete_and_undo(qtbot, window, wait_ready):
-    window.open_demo()
+    window.session.open_demo()
     wait_ready(window)
     before = _table_ids(window.lesion_table)
     assert before == set(range(1, len(before) + 1)) == _mesh_ids(window)
-    largest = max(window.measurements.lesions, key=lambda l: l.volume_ml)
+    largest = max(window.session.measurements.lesions, key=lambda l: l.volume_ml)
     assert largest.id == 1
-    window.delete_lesion(1)
+    window.session.delete_lesion(1)
     wait_ready(window)
     qtbot.waitUntil(lambda: window.lesion_table.rowCount() == len(before) - 1, timeout=60_000)
     assert _table_ids(window.lesion_table) == before - {1}  # the others keep their numbers
     assert _mesh_ids(window) == before - {1}  # and the 3D model names them the same way
-    window.undo()
+    window.session.undo()
     wait_ready(window)
     qtbot.waitUntil(lambda: window.lesion_table.rowCount() == len(before), timeout=60_000)
     assert _table_ids(window.lesion_table) == before and _mesh_ids(window) == before
-    assert next(l for l in window.measurements.lesions if l.id == 1).volume_ml == largest.volume_ml
+    assert next(l for l in window.session.measurements.lesions if l.id == 1).volume_ml == largest.volume_ml
 
 
 def test_3d_view_shows_an_orientation_marker_offscreen(qtbot, demo_case):

@@ -1,72 +1,64 @@
-"""Label editing in the main window: strokes and tools -> EditSession; live measurements; autosave.
+"""Label editing of the open case: the edit session, live measurements and recovery saves (no Qt).
 
 Per :attr:`EditSession.changed` record (every brush move, tool, undo, redo, plugin step) the
-:class:`IncrementalMeasurer` is updated on the GUI thread (O(brush)), only the slice views
-through the record's box are redrawn, and volumes, TLVR and the scores are shown at once.
-Lesion-level results and the 3D model are marked stale ("updating...") and refreshed in a
-worker, debounced, when the stroke ends; a result computed before a newer edit is dropped
-(by revision) and the refresh runs again. While a refresh runs, new records are queued and
-applied together when it is back (their union box, with the old values rebuilt by reverting
-the queued records on a copy), so the measurer is never touched by two threads at once.
-Recovery saves: an :class:`Autosaver` per case, ticked by a timer, written in a worker.
+:class:`IncrementalMeasurer` is updated at once (O(brush)) and :attr:`LiveEdits.live` carries
+volumes, TLVR and the scores' inputs. Lesion-level results (and the 3D model the window builds
+from them) are then *stale*: they are refreshed through the ``refresh`` channel, debounced by a
+timer, when the stroke ends; a result computed before a newer edit is dropped (by revision) and
+the refresh runs again. While a refresh runs, new records are queued and applied together when it
+is back (their union box, with the old values rebuilt by reverting the queued records on a copy),
+so the measurer is never touched by two threads at once. Recovery saves: an :class:`Autosaver`
+per case, checked by a repeating timer and written through a channel.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from psygnal import Signal
 
 from cned_viewer.core.case import Case, case_title
 from cned_viewer.core.provenance import EditRecord
 from cned_viewer.editing.log import EditLog
 from cned_viewer.editing.session import EditSession
-from cned_viewer.editing.tool_settings import ToolSettings
 from cned_viewer.io.recovery import Autosaver, RecoverySource, recovery_info
 from cned_viewer.measure.incremental import IncrementalMeasurer
-from cned_viewer.ui.workers import BackgroundRunner
-
-if TYPE_CHECKING:
-    from cned_viewer.ui.main_window import MainWindow
+from cned_viewer.session.executor import Executor
 
 REFRESH_DELAY_MS = 200
 AUTOSAVE_TICK_MS = 1000
 
 
-class EditController(QObject):
+class LiveEdits:
     """Owns the edit session, the live measurer and the autosaver of the open case."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    live = Signal(object)  # Measurements: volumes and TLVR current, lesions as they were
+    refreshed = Signal(object)  # Measurements: everything current again
+    stale = Signal(bool)  # lesion-level results are behind the labels
+    region_changed = Signal(object)  # the EditRecord of a change (its box, target, old and new values)
+    failed = Signal(str)
+
+    def __init__(self, executor: Executor, clinical_json: Callable[[], dict[str, Any]]) -> None:
         self.session: EditSession | None = None
         self.measurer: IncrementalMeasurer | None = None
         self.autosaver: Autosaver | None = None
-        self.settings = ToolSettings()
         self.clinical_dirty = False
         self.recovery_folder: str | None = None
+        self._clinical_json = clinical_json
         self._queued: list[EditRecord] = []
         self._refreshing = False
         self._refresh_revision = -1
-        self.refresh_timer = QTimer(self)
-        self.refresh_timer.setSingleShot(True)
-        self.refresh_timer.setInterval(REFRESH_DELAY_MS)
-        self.refresh_timer.timeout.connect(self._start_refresh)
-        self.refresher = BackgroundRunner(self)
-        self.refresher.finished.connect(self._refreshed)
-        self.refresher.failed.connect(self._refresh_failed)
-        self.autosave_writer = BackgroundRunner(self)
-        self.autosave_writer.failed.connect(lambda _m: self.autosaver and self.autosaver.write_failed())
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setInterval(AUTOSAVE_TICK_MS)
-        self.autosave_timer.timeout.connect(self.autosave_tick)
+        self.refresh_timer = executor.timer(REFRESH_DELAY_MS, self._start_refresh)
+        self.refresher = executor.channel(self._refreshed, self._refresh_failed)
+        self.autosave_writer = executor.channel(lambda _path: None, lambda _m: self.autosaver and self.autosaver.write_failed())
+        self.autosave_timer = executor.timer(AUTOSAVE_TICK_MS, self.autosave_tick, repeat=True)
         self.autosave_timer.start()
 
     # -- the case ----------------------------------------------------------------------------
     def start(self, case: Case, recovery_folder: str | None = None) -> None:
-        """A case was shown: a new session (its log IS ``case.provenance``) and autosaver.
+        """A case was opened: a new session (its log IS ``case.provenance``).
 
         ``recovery_folder``: the case holds edits recovered from that save, which this session continues."""
         self.stop()
@@ -101,22 +93,27 @@ class EditController(QObject):
             self.autosaver.discard()
         self.session = self.measurer = self.autosaver = None
         self.clinical_dirty = False
-        self._queued.clear()
-        self._refreshing = False
-        self.refresher.cancel()
+        self._reset_refresh()
         self.refresh_timer.stop()
+
+    def close(self) -> None:
+        """The app ends: no more timers."""
+        self.stop()
+        self.autosave_timer.stop()
 
     def set_measurer(self, measurer: IncrementalMeasurer | None, source: RecoverySource | None = None) -> None:
         """The live measurer was (re)built in a worker; editing is possible from now on.
 
-        ``source`` (computed in that worker) starts the recovery saves of this session.
-        """
+        ``source`` (computed in that worker) starts the recovery saves of this session."""
         self.measurer = measurer
         if source is not None and self.session is not None and self.autosaver is None:
             folder = self.recovery_folder
             self.autosaver = Autosaver(self.session, source, clinical=self._clinical_json, folder=folder)
             if folder:
                 self.autosaver.mark_pending()  # the recovered save is rewritten under this session
+        self._reset_refresh()
+
+    def _reset_refresh(self) -> None:
         self._queued.clear()
         self._refreshing = False
         self.refresher.cancel()
@@ -137,46 +134,11 @@ class EditController(QObject):
             if self.autosaver is not None:
                 self.autosaver.mark_pending()
 
-    def _clinical_json(self) -> dict:
-        case = self.window.case
-        return case.clinical.to_dict() if case is not None else {}
-
     @property
     def updating(self) -> bool:
         """Lesion-level results are behind the labels (an edit since the last refresh)."""
-        return bool(self._queued or self._refreshing or self.refresh_timer.isActive()
+        return bool(self._queued or self._refreshing or self.refresh_timer.active
                     or (self.measurer is not None and self.measurer.lesions_stale))
-
-    # -- strokes and tools -------------------------------------------------------------------
-    def press(self, plane: str, voxel: tuple[int, int, int]) -> None:
-        if self.ready and self.settings.brushes:
-            self.refresh_timer.stop()
-            settings = self.settings
-            self.session.begin_stroke(voxel, settings.brush(plane), settings.rules(), operation=settings.tool)  # type: ignore[union-attr]
-
-    def move(self, voxel: tuple[int, int, int]) -> None:
-        if self.session is not None and self.session.stroking:
-            self.session.continue_stroke(voxel)
-
-    def release(self) -> None:
-        if self.session is not None and self.session.stroking:
-            self.session.end_stroke()
-            self.window.edit_step_done()
-            self.schedule_refresh()
-
-    def click(self, voxel: tuple[int, int, int]) -> None:
-        """A click with a lesion tool."""
-        if not self.ready:
-            return
-        session = self.session
-        assert session is not None
-        if self.settings.tool == "delete_lesion":
-            step = session.delete_lesion(voxel)
-        elif self.settings.tool == "relabel_lesion":
-            step = session.relabel_lesion(voxel)
-        else:
-            return
-        self.window.edit_step_done(None if step is not None else "Nothing there to change: click inside a lesion.")
 
     # -- live updates ------------------------------------------------------------------------
     def _on_changed(self, record: EditRecord) -> None:
@@ -186,29 +148,23 @@ class EditController(QObject):
             self.measurer.apply_edit(record.box, record.old)
         else:
             self._segments_changed()
-        if record.target == "labels":
-            self.window.labels_changed_in(record.box)
-        for view in self.window.views.values():
-            view.update_region(record.box)
+        self.region_changed.emit(record)
         if self.measurer is not None:
-            self.window.show_live(self.measurer.measurements())
-        self.window.show_stale(True)
+            self.live.emit(self.measurer.measurements())
+        self.stale.emit(True)
         self.schedule_refresh()  # restarted by every record; a timeout during a stroke waits for its release
 
     def schedule_refresh(self) -> None:
         self.refresh_timer.start()
 
     def _start_refresh(self) -> None:
-        if self.measurer is None or self.session is None:
-            return
-        if self._refreshing:
-            return  # the running refresh comes back, applies the queue and starts again
+        if self.measurer is None or self.session is None or self._refreshing:
+            return  # a running refresh comes back, applies the queue and starts again
         if self.session.stroking:
             return  # the stroke's release schedules it
-        measurer = self.measurer
         self._refreshing = True
         self._refresh_revision = self.session.revision
-        self.refresher.submit(measurer.refresh)
+        self.refresher.submit(self.measurer.refresh)
 
     def _segments_changed(self) -> None:
         segments = self.session.maps.get("segments") if self.session is not None else None
@@ -242,24 +198,23 @@ class EditController(QObject):
             return
         if had_queue or session.revision != self._refresh_revision or session.stroking:
             if self.measurer is not None:
-                self.window.show_live(self.measurer.measurements())
+                self.live.emit(self.measurer.measurements())
             if not session.stroking:
                 self.schedule_refresh()
             return  # computed before a newer edit: dropped
-        self.window.show_stale(False)
-        self.window.show_refreshed(measurements)
+        self.stale.emit(False)
+        self.refreshed.emit(measurements)
 
     def _refresh_failed(self, message: str) -> None:
         self._refreshing = False
         self._apply_queued()
-        self.window.show_error(message)
+        self.failed.emit(message)
 
     # -- autosave ----------------------------------------------------------------------------
     def autosave_tick(self) -> None:
         saver = self.autosaver
         if saver is not None and self.session is not None and not self.session.stroking and saver.due():
-            shot = saver.snapshot()
-            self.autosave_writer.submit(shot.write)
+            self.autosave_writer.submit(saver.snapshot().write)
 
     def saved(self, revision: int) -> None:
         """The labels as of ``revision`` were saved by the user: mark them and drop the recovery save."""
@@ -269,15 +224,3 @@ class EditController(QObject):
         self.clinical_dirty = False
         if self.autosaver is not None:
             self.autosaver.discard()
-
-    def labels_snapshot(self):
-        """A copy of the labels (for a save in a worker while the user goes on editing)."""
-        case = self.window.case
-        return None if case is None else copy_labels(case.labels)
-
-
-def copy_labels(labels):
-    """A copy of a label map's array with the same geometry and table (None stays None)."""
-    if labels is None:
-        return None
-    return type(labels)(np.array(labels.array, copy=True), labels.geometry, labels.table, labels.source, list(labels.notices))
