@@ -4,10 +4,11 @@ The input table has one row per case: ``image`` and ``labels`` (paths, relative 
 folder unless absolute), optionally ``segments``, ``label_map`` and ``series``, optionally the
 scan after induction therapy as ``followup_image`` and ``followup_labels`` (its TTV gives the TTV
 change), and any clinical columns that ``score-table`` reads (``differentiation``, ``cea_ng_ml``,
-...); other columns pass through. Each case is loaded and measured as ``measure`` does; the output row adds the
-``measured_*`` columns, the score columns of ``score-table`` (image items from the measurement,
-unless the row gives a value, which then overrides it) and ``batch_error``. A case that fails
-(a missing file, a mask off the image) is reported in ``batch_error`` and the others go on.
+...); other columns pass through. Each case is opened and measured as ``measure`` and the viewer
+open and measure it (a headless case session); the output row adds the ``measured_*`` columns,
+the score columns of ``score-table`` (image items from the measurement, unless the row gives a
+value, which then overrides it) and ``batch_error``. A case that fails (a missing file, a mask
+off the image) is reported in ``batch_error`` and the others go on.
 
 :func:`process_case` is the unit of work: plain data in and out (paths, not arrays). It runs on a
 Dask ``LocalCluster`` of ``--jobs`` worker processes (default: one per CPU), on an existing cluster
@@ -19,6 +20,7 @@ Each finished case is journalled beside the output (:mod:`cned_viewer.cohort.run
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -32,10 +34,10 @@ from cned_viewer.commands.common import add_measure_options, check_output_path, 
 from cned_viewer.commands.measure import CASE_COLUMNS, csv_cell
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
 from cned_viewer.errors import UserError
-from cned_viewer.io.case_loader import load_case
-from cned_viewer.measure import MeasureOptions, measure
+from cned_viewer.measure import MeasureOptions
 from cned_viewer.commands.score import add_decimal_option
 from cned_viewer.scores.cohort import check_header, output_columns, score_row
+from cned_viewer.session.headless import headless_session, open_case
 
 PATH_COLUMNS = ("image", "labels", "segments")
 CASE_INPUT_COLUMNS = (*PATH_COLUMNS, "label_map", "series", "followup_image", "followup_labels")
@@ -97,21 +99,46 @@ def _followup(row: Mapping[str, Any], folder: Path, mapping: str | None, options
     if image is None or labels is None:
         raise UserError("the follow-up scan needs both followup_image and followup_labels")
     try:
-        return measure(load_case(image, labels, mapping), options).to_json()
+        return measured_json(options, image, labels, mapping)
     except UserError as error:
         raise UserError(f"follow-up scan: {error}") from None
 
 
+def measured_json(options: MeasureOptions, image: Path, labels: Path, mapping: str | None = None, series: str | None = None,
+                  segments: Path | None = None) -> dict[str, Any]:
+    """The measurement JSON of one case, opened and measured by a headless session as the viewer does.
+
+    The session's objects form reference cycles (signals, channels) that hold the case's arrays; they
+    are freed at once by a collection of the objects made meanwhile (older ones frozen: cheap), so a
+    worker holds one case at a time, not every case since Python's last full collection."""
+    frozen = gc.get_freeze_count() > 0  # objects frozen by someone else (another thread's case): leave them so
+    if not frozen:
+        gc.freeze()
+    try:
+        return _session_json(options, str(image), str(labels), mapping, series, None if segments is None else str(segments))
+    finally:
+        gc.collect()
+        if not frozen:
+            gc.unfreeze()
+
+
+def _session_json(options: MeasureOptions, image: str, labels: str, mapping: str | None, series: str | None,
+                  segments: str | None) -> dict[str, Any]:
+    measurements = open_case(headless_session(options), image, labels, mapping, series, segments).measurements
+    if measurements is None:
+        raise UserError("the case has no labels to measure")
+    return measurements.to_json()
+
+
 def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions, decimal: str | None = None) -> dict[str, str]:
-    """Load, measure and score one case; the row's added cells (``batch_error`` empty), or only
+    """Open, measure and score one case; the row's added cells (``batch_error`` empty), or only
     ``batch_error`` when the case cannot be measured or scored."""
     try:
         image, labels = _path(row, "image", folder), _path(row, "labels", folder)
         if image is None or labels is None:
             raise UserError("the row needs an image and a labels path")
         mapping = (row.get("label_map") or "").strip() or None
-        case = load_case(image, labels, mapping, (row.get("series") or "").strip() or None, _path(row, "segments", folder))
-        report = measure(case, options).to_json()
+        report = measured_json(options, image, labels, mapping, (row.get("series") or "").strip() or None, _path(row, "segments", folder))
         followup = _followup(row, folder, mapping, options)
         cells = {**measured_cells(report), **score_row(row, report, followup, decimal), ERROR_COLUMN: ""}
         cells["measured_followup_ttv_ml"] = "" if followup is None else csv_cell(followup["ttv_ml"])

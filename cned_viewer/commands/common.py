@@ -12,16 +12,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cned_viewer.core.case import Case
 from cned_viewer.errors import UserError
-from cned_viewer.demo.phantom import make_demo_case
 from cned_viewer.io.atomic import atomic_write
-from cned_viewer.io.case_bundle import is_bundle, load_bundle
-from cned_viewer.io.case_loader import load_case, with_segments
 from cned_viewer.io.label_mappings import BUILTIN_MAPPINGS
 from cned_viewer.io.output_paths import check_output
 from cned_viewer.measure import MeasureOptions
 from cned_viewer.plugins import PluginManager
+from cned_viewer.session import CaseSession
+from cned_viewer.session.case_files import ReportWriter
+from cned_viewer.session.headless import headless_session, open_case
 
 
 def add_case_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,28 +58,20 @@ def measure_options(args: argparse.Namespace) -> MeasureOptions:
         raise UserError(f"{error}; see 'cned-viewer {args.command} --help'") from None
 
 
-def case_from_args(args: argparse.Namespace) -> Case:
-    """The case named by IMAGE (the word ``demo``, a case bundle ``*.cned``, or image files), with --segments."""
-    case = _case_without_segments(args)
-    return case if args.segments is None else with_segments(case, args.segments)
+def session_from_args(args: argparse.Namespace, options: MeasureOptions | None = None, plugins: PluginManager | None = None,
+                      report_writer: ReportWriter | None = None) -> CaseSession:
+    """A headless session with the case named by IMAGE (the word ``demo``, a case bundle ``*.cned``, or image
+    files) and --segments open, as the viewer opens it: measured with ``options`` when it has labels."""
+    return open_case(headless_session(options, plugins, report_writer), args.image, args.labels, args.label_map, args.series, args.segments)
 
 
-def _case_without_segments(args: argparse.Namespace) -> Case:
-    if args.image == "demo":
-        return make_demo_case()
-    if is_bundle(args.image):
-        if args.labels:
-            raise UserError("a case bundle holds its own labels; open the bundle without --labels")
-        return load_bundle(args.image).case
-    return load_case(args.image, args.labels, args.label_map, args.series)
-
-
-def labelled_case_from_args(args: argparse.Namespace) -> Case:
-    """:func:`case_from_args`, refusing a case without labels (measurements need them)."""
-    case = case_from_args(args)
-    if case.labels is None:
+def labelled_session_from_args(args: argparse.Namespace, options: MeasureOptions | None = None, plugins: PluginManager | None = None,
+                               report_writer: ReportWriter | None = None) -> CaseSession:
+    """:func:`session_from_args`, refusing a case without labels (measurements need them)."""
+    session = session_from_args(args, options, plugins, report_writer)
+    if session.case is None or session.case.labels is None or session.measurements is None:
         raise UserError("no labels: give --labels LABELS (liver, tumour and vessel masks), or open a case bundle that has them")
-    return case
+    return session
 
 
 def check_output_path(output: str | os.PathLike, *inputs: str | os.PathLike | None, what: str = "output") -> Path:

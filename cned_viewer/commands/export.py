@@ -11,8 +11,8 @@ import argparse
 from pathlib import Path
 
 from cned_viewer.commands.common import (
-    add_case_arguments, add_measure_options, case_from_args, case_inputs, check_output_path, measure_options, plugin_manager,
-    print_warnings, read_json_file,
+    add_case_arguments, add_measure_options, case_inputs, check_output_path, measure_options, plugin_manager,
+    print_warnings, read_json_file, session_from_args,
 )
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.errors import UserError
@@ -52,9 +52,9 @@ def run_export(args: argparse.Namespace) -> int:
         if seg.resolve() == output.resolve():
             raise UserError("the SR and its SEG need two files; give --seg another name than -o")
     clinical = ClinicalData.from_dict(read_json_file(args.clinical, "clinical data")) if args.clinical else None
-    case = case_from_args(args)
-    print_warnings(case.warnings)
-    result = export_case(case, args.format, output, seg, args.creator, options, clinical)
+    session = session_from_args(args, options)  # opened and measured as the viewer does: the SR holds the viewer's values
+    print_warnings(session.case.warnings)
+    result = export_case(session.case, args.format, output, seg, args.creator, options, clinical, session.measurements)
     print_warnings(result.warnings)
     for path in result.paths:
         print(path)
@@ -65,7 +65,7 @@ def _run_plugin_export(args: argparse.Namespace) -> int:
     if not (args.plugin and args.exporter):
         raise UserError("give --format dicom-seg|dicom-sr|nifti|nrrd, or a plugin's exporter with --plugin NAME --exporter ID")
     check_output_path(args.output, *case_inputs(args), what="export")
-    case = case_from_args(args)
-    print_warnings(case.warnings)
-    print(plugin_manager().run_exporter(args.plugin, args.exporter, case, args.output))
+    session = session_from_args(args, measure_options(args), plugin_manager())
+    print_warnings(session.case.warnings)
+    print(session.plugins.run_exporter(args.plugin, args.exporter, session.case, args.output))
     return 0

@@ -3,6 +3,8 @@
 Text (default) is for reading; ``--json`` is the full, stable form; ``--csv`` is one row per
 lesion (one row with empty lesion columns when there is none), the case's values repeated on
 each row and the image path first, so that the rows of many cases can be stacked into one table.
+The case is opened and measured by the viewer's case session (:mod:`cned_viewer.session.headless`),
+so the values are those the viewer shows.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ import io
 import sys
 from typing import Any
 
-from cned_viewer.commands.common import add_case_arguments, add_measure_options, labelled_case_from_args, measure_options, print_json
+from cned_viewer.commands.common import add_case_arguments, add_measure_options, labelled_session_from_args, measure_options, print_json
 from cned_viewer.core.case import Case
-from cned_viewer.measure import MeasureOptions, measure
+from cned_viewer.measure import Measurements
 
 #: Case-level columns of ``--csv`` (JSON keys), after ``source`` and before the ``volume_<label>_ml`` ones.
 CASE_COLUMNS = (
@@ -42,9 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def measurements_json(case: Case, options: MeasureOptions | None = None) -> dict:
-    """The JSON ``measure`` prints: image geometry, the engine's measurements (with the options used), warnings."""
-    measured = measure(case, options).to_json()
+def measurements_json(case: Case, measurements: Measurements) -> dict:
+    """The JSON ``measure`` prints: image geometry, the case's ``measurements`` (with the options used), warnings."""
+    measured = measurements.to_json()
     warnings = list(dict.fromkeys([*case.warnings, *measured.pop("warnings", [])]))  # the loaders' and the measurement's
     return {"image": case.image.geometry.to_json(), **measured, "warnings": warnings}
 
@@ -131,7 +133,8 @@ def measurements_text(report: dict) -> str:
 
 def run(args: argparse.Namespace) -> int:
     options = measure_options(args)  # before the slow loading: a bad value fails at once
-    report = measurements_json(labelled_case_from_args(args), options)
+    session = labelled_session_from_args(args, options)  # opened and measured as the viewer does
+    report = measurements_json(session.case, session.measurements)
     if args.json:
         print_json(report)
     elif args.csv:

@@ -6,7 +6,9 @@ import argparse
 import os
 import sys
 
-from cned_viewer.commands.common import add_case_arguments, case_from_args, case_inputs, check_output_path, plugin_manager, print_json, print_warnings
+from cned_viewer.commands.common import (
+    add_case_arguments, case_inputs, check_output_path, plugin_manager, print_json, print_warnings, session_from_args,
+)
 from cned_viewer.commands.export import register as register_export
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
 from cned_viewer.errors import UserError
@@ -114,7 +116,7 @@ def _check_segment_outputs(args: argparse.Namespace) -> None:
 
 def run_segment(args: argparse.Namespace) -> int:
     _check_segment_outputs(args)
-    case = case_from_args(args)
+    case = session_from_args(args).case  # opened as the viewer opens it
     print_warnings(case.warnings)
     seeds = tuple(parse_seed(s, "patient_mm") for s in args.seed) + tuple(parse_seed(s, "voxel") for s in args.seed_voxel)
     for seed in seeds:

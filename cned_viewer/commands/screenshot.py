@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cned_viewer.commands.common import add_case_arguments, case_from_args, case_inputs, check_output_path
-from cned_viewer.core.case import Case
+from cned_viewer.commands.common import add_case_arguments, case_inputs, check_output_path, session_from_args
 from cned_viewer.errors import UserError
-from cned_viewer.measure import measure
+from cned_viewer.session import CaseSession
 from cned_viewer.render.case_pictures import axial_picture, model_pictures
 from cned_viewer.render.png import write_png
 
@@ -49,19 +48,19 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("--label-map applies to --view 3d and axial; for the main window use the app mapping")
         written = window_screenshot(args.image, args.labels, output, size)
     else:
-        case = case_from_args(args)
-        written = render_3d(case, output, size) if args.view == "3d" else render_axial(case, output)
+        session = session_from_args(args)  # opened, and measured with labels, as the viewer does
+        written = render_3d(session, output, size) if args.view == "3d" else render_axial(session, output)
     print(written)
     return 0
 
 
-def render_3d(case: Case, output: Path, size: tuple[int, int]) -> Path:
-    if case.labels is None:
+def render_3d(session: CaseSession, output: Path, size: tuple[int, int]) -> Path:
+    if session.measurements is None:
         raise UserError("the 3D view needs a label map; give --labels")
-    (picture,) = model_pictures(case, measure(case).lesions, ["anterior"], size)
+    (picture,) = model_pictures(session.case, session.measurements.lesions, ["anterior"], size)
     return write_png(picture, output)
 
 
-def render_axial(case: Case, output: Path) -> Path:
-    lesions = measure(case).lesions if case.labels is not None else []
-    return write_png(axial_picture(case, lesions)[0], output)
+def render_axial(session: CaseSession, output: Path) -> Path:
+    lesions = session.measurements.lesions if session.measurements is not None else []
+    return write_png(axial_picture(session.case, lesions)[0], output)

@@ -38,15 +38,11 @@ def headless_session(options: MeasureOptions | None = None, plugins: PluginManag
 def checked(session: CaseSession, step: Callable[[], T]) -> T:
     """Run ``step`` (its result); a message the session sent to ``failed`` meanwhile becomes a :class:`UserError`."""
     messages: list[str] = []
-
-    def record(message: str) -> None:
-        messages.append(message)
-
-    session.failed.connect(record)
+    session.failed.connect(messages.append)
     try:
         result = step()
     finally:
-        session.failed.disconnect(record)
+        session.failed.disconnect(messages.append)
     if messages:
         raise UserError(messages[0])
     return result
