@@ -64,11 +64,12 @@ class CaseSession:
 
     def __init__(self, executor: Executor | None = None, plugins: PluginManager | None = None,
                  questions: Questions | None = None, report_writer: ReportWriter | None = None,
-                 options: MeasureOptions | None = None) -> None:
+                 options: MeasureOptions | None = None, recovery: bool = True) -> None:
         self.executor = executor or SyncExecutor()
         self.plugins = plugins or PluginManager()
         self.questions: Questions = questions or Answers()
         self.options = options or MeasureOptions()
+        self.recovery = recovery  # recovery saves of unsaved edits (off for the command line: it never edits)
         self.case: Case | None = None
         self.measurements: Measurements | None = None
         self.scores: list = []
@@ -234,7 +235,8 @@ class CaseSession:
             return
         self.stage.emit(1, "the tumour burden")
         options = self.options
-        self.measurer.submit(lambda: (IncrementalMeasurer(case, options), LiveEdits.recovery_source(case, recovery_folder)))
+        recovery = self.recovery
+        self.measurer.submit(lambda: (IncrementalMeasurer(case, options), LiveEdits.recovery_source(case, recovery_folder) if recovery else None))
 
     # -- measuring and scoring -----------------------------------------------------------------------
     def refresh_labels(self) -> None:
@@ -353,15 +355,17 @@ class CaseSession:
             step = self.edits.session.remove_islands(self.tool.label, min_ml)  # type: ignore[union-attr]
             self._step_done(None if step else f"No island smaller than {min_ml:g} mL.")
 
+    def lesion_voxel(self, lesion_id: int) -> tuple[int, int, int] | None:
+        """A tumour voxel of lesion ``lesion_id`` (its centre when that is inside it)."""
+        lesion, centre, case = self.lesion(lesion_id), self.lesion_centre(lesion_id), self.case
+        if lesion is None or centre is None or case is None or case.labels is None:
+            return None
+        return voxel_in_lesion(case.labels.array, lesion.bbox, centre, TUMOUR)
+
     def delete_lesion(self, lesion_id: int, relabel: bool = False) -> None:
         """Delete (or relabel as parenchyma) lesion ``lesion_id`` as one undoable step."""
-        centre = self.lesion_centre(lesion_id)
-        lesion = self.lesion(lesion_id)
-        session = self.edits.session
-        if centre is None or lesion is None or session is None or not self.edits.ready or self.case is None or self.case.labels is None:
-            return
-        voxel = voxel_in_lesion(self.case.labels.array, lesion.bbox, centre, TUMOUR)
-        if voxel is None:
+        voxel, session = self.lesion_voxel(lesion_id), self.edits.session
+        if voxel is None or session is None or not self.edits.ready:
             return
         step = session.relabel_lesion(voxel) if relabel else session.delete_lesion(voxel)
         self._step_done(None if step else "Nothing changed.")

@@ -32,7 +32,7 @@ DEMO = "demo"
 def headless_session(options: MeasureOptions | None = None, plugins: PluginManager | None = None,
                      report_writer: ReportWriter | None = None) -> CaseSession:
     """A session that runs every job on the calling thread and lets its exceptions propagate."""
-    return CaseSession(SyncExecutor(raise_errors=True), plugins=plugins, report_writer=report_writer, options=options)
+    return CaseSession(SyncExecutor(raise_errors=True), plugins=plugins, report_writer=report_writer, options=options, recovery=False)
 
 
 def checked(session: CaseSession, step: Callable[[], T]) -> T:

@@ -95,7 +95,6 @@ def test_paint_disk_erase_and_undo_redo_round_trip(qtbot, demo_window) -> None:
     assert labels.tobytes() == original.tobytes()
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert labels.tobytes() == painted.tobytes()
-    window._update_edit_actions()
     assert window.undo_action.text() == "&Undo paint"
     assert window.redo_action.text() == "&Redo erase"
     assert window.session.edits.has_unsaved_changes
@@ -138,7 +137,7 @@ def test_lesion_menu_delete_and_fill_holes(qtbot, demo_window, wait_ready) -> No
     wait_ready(window)
     assert window.session.measurements.lesion_count == len(lesions)
     labels = window.session.case.labels.array
-    z, y, x = window.lesion_voxel(smallest.id)
+    z, y, x = window.session.lesion_voxel(smallest.id)
     labels_before = labels.copy()
     window.edit_dock.set_settings(ToolSettings("navigate", LIVER_PARENCHYMA))
     window.session.fill_holes()

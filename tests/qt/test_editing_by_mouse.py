@@ -149,7 +149,7 @@ def test_paint_over_background_only_from_the_dock_leaves_parenchyma(qtbot, demo_
     before, changed = paint_in_parenchyma(qtbot, window)
     assert not changed.any()
     box.setCurrentIndex(box.findText("Everything"))
-    assert window.session.edits.settings.paint_over == "everything"
+    assert window.session.tool.paint_over == "everything"
 
 
 def test_the_3d_model_after_strokes_and_undo_equals_a_fresh_one(qtbot, demo_window, wait_ready) -> None:

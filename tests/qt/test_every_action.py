@@ -22,7 +22,9 @@ from cned_viewer.ui.actions import Action, check_shortcuts, controls_text, main_
 @pytest.fixture
 def dialogs(monkeypatch) -> list[str]:
     """Every dialog an action opens is recorded (and answered "cancel") instead of blocking the test."""
-    from cned_viewer.ui import main_window as mw
+    from cned_viewer.ui.measure_settings import MeasureSettingsDialog
+    from cned_viewer.ui.plugin_dialog import PluginDialog
+    from cned_viewer.ui.report_dialog import ReportDialog
 
     opened: list[str] = []
 
@@ -35,7 +37,7 @@ def dialogs(monkeypatch) -> list[str]:
     monkeypatch.setattr(QInputDialog, "getDouble", record("number", (0.0, False)))
     monkeypatch.setattr(QMessageBox, "information", record("information", None))
     monkeypatch.setattr(QMessageBox, "about", record("about", None))
-    for dialog in (mw.ReportDialog, mw.PluginDialog, mw.MeasureSettingsDialog):
+    for dialog in (ReportDialog, PluginDialog, MeasureSettingsDialog):
         monkeypatch.setattr(dialog, "exec", record(dialog.__name__, 0))
     return opened
 
@@ -348,3 +350,22 @@ def test_about_names_the_version_and_the_bundled_licences(window, monkeypatch) -
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
     window.actions["about"].trigger()
     assert f"CNED Viewer {__version__}" in shown[0] and "numpy " in shown[0] and "VTK" in shown[0].upper()
+
+
+def test_actions_follow_the_session(qtbot, window, wait_ready, dialogs) -> None:
+    """An action is enabled when its ``when`` holds on the session: without a case Ctrl+S does nothing; Undo names its step."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    needs_case = ("save-case", "save-case-as", "save-labels-as", "export-report", "open-labels", "undo", "redo", "fill-holes")
+    assert not any(window.actions[key].isEnabled() for key in needs_case)
+    _press(qtbot, window, "Ctrl+S")
+    assert dialogs == []
+    window.actions["open-demo"].trigger()
+    wait_ready(window)
+    assert all(window.actions[key].isEnabled() for key in ("save-case", "save-labels-as", "export-report", "fill-holes"))
+    assert not window.actions["undo"].isEnabled() and window.actions["undo"].text() == "&Undo"
+    window.session.delete_lesion(window.session.measurements.lesions[0].id)
+    step = window.session.edit_session.history.next_undo
+    assert window.actions["undo"].isEnabled() and window.actions["undo"].text() == f"&Undo {step.description}"
+    _press(qtbot, window, "Ctrl+Z")
+    assert not window.actions["undo"].isEnabled() and window.actions["redo"].text() == f"&Redo {step.description}"

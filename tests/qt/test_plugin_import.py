@@ -61,8 +61,8 @@ def _import(qtbot, window, monkeypatch, importer_name: str, path: Path) -> list[
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     window.statusBar().messageChanged.connect(messages.append)
-    window.import_menu.aboutToShow.emit()
-    action = next(a for a in window.import_menu.actions() if a.text().startswith(importer_name) and "(imp)" in a.text())
+    window.plugin_menus.import_menu.aboutToShow.emit()
+    action = next(a for a in window.plugin_menus.import_menu.actions() if a.text().startswith(importer_name) and "(imp)" in a.text())
     steps = len(window.session.case.provenance)
     action.trigger()
     qtbot.waitUntil(lambda: len(window.session.case.provenance) == steps + 1, timeout=30_000)
@@ -117,8 +117,8 @@ def _export(window, monkeypatch, exporter_name: str, path: Path) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    window.export_menu.aboutToShow.emit()
-    next(a for a in window.export_menu.actions() if a.text().startswith(exporter_name) and "(imp)" in a.text()).trigger()
+    window.plugin_menus.export_menu.aboutToShow.emit()
+    next(a for a in window.plugin_menus.export_menu.actions() if a.text().startswith(exporter_name) and "(imp)" in a.text()).trigger()
 
 
 def test_export_menu_writes_the_case_and_reports_problems(qtbot, import_window, monkeypatch, tmp_path, no_message_boxes) -> None:

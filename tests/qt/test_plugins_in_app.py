@@ -40,7 +40,7 @@ def plugin_window(make_window, wait_ready, started):
 
 def _segment(window, plugin: str) -> None:
     """Segment > the plugin's segmenter (the menu item's action)."""
-    window._fill_segment_menu()
+    window.plugin_menus.fill_segment_menu()
     action = next(a for a in window.segment_menu.actions() if f"({plugin})" in a.text())
     action.trigger()
     assert window.segment_panel.isVisible()

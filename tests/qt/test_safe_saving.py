@@ -58,7 +58,7 @@ def test_bundle_save_marks_saved(qtbot, edited, tmp_path) -> None:
 
 
 def test_recovery_is_offered_and_recovered(qtbot, edited, window, wait_ready, quiet_questions) -> None:
-    edits = window.edits
+    edits = window.session.edits
     edits.autosaver.save_now()
     expected = window.session.case.labels.array.copy()
     found = find_recoverable(include_running=True)
