@@ -1,6 +1,6 @@
 """Manual label editing (pure numpy/numba, no Qt): brush, restricted paint, lesion tools, undo, log.
 
-The UI drives an :class:`EditSession`; see ``docs/editing.md`` for the wiring.
+The case session (``cned_viewer.session``) drives an :class:`EditSession`; see ``docs/editing.md`` for the wiring.
 """
 
 from cned_viewer.editing.brush import Brush, Plane

@@ -1,8 +1,8 @@
 """Plugins: the contract (plain-data Protocols), discovery by entry points, the manager and host.
 
-No Qt here: the UI lists :meth:`PluginManager.segmenters`, runs one with
-:meth:`PluginManager.start_segmenter` (progress + cancel), and applies the result with
-:meth:`PluginManager.edit_for` + :func:`apply_step` as one undoable step.
+No Qt here: the UI lists :meth:`PluginManager.segmenters` and runs one with
+:meth:`PluginManager.start_segmenter` (progress + cancel); the case session applies the result
+(``CaseSession.apply_segmentation``: :meth:`PluginManager.edit_for`, then one undoable step).
 """
 
 from cned_viewer.plugins.contracts import (

@@ -9,6 +9,7 @@ from cned_viewer.core.case import Case
 from cned_viewer.core.labels import LIVER_PARENCHYMA, TUMOUR
 from cned_viewer.editing.tool_settings import ToolSettings
 from cned_viewer.session import CaseSession
+from tests.synthetic_cases import tiny_liver_labels
 
 #: An axial stroke through pure liver parenchyma of the demo phantom (z, y, x), far from any lesion.
 STROKE = ((77, 141, 241), (77, 141, 245), (77, 141, 249))
@@ -56,16 +57,11 @@ def names(seen: list[tuple[str, tuple]]) -> list[str]:
 
 def synthetic_dicom_case(dicom_series, folder):
     """An 8 x 6 x 8 CT series of 5 mm voxels and its labels file: liver, two lesions (1 mL, 0.125 mL), both veins."""
-    from cned_viewer.core.labels import HEPATIC_VEINS, PORTAL_VEIN, LabelMap
+    from cned_viewer.core.labels import LabelMap
     from cned_viewer.io.images import load_image
     from cned_viewer.io.masks import save_labels
 
     series = dicom_series([5.0 * k for k in range(8)], folder=folder / "dicom", pixel_spacing_mm=(5.0, 5.0))
     volume = load_image(series).volume
-    array = np.zeros(volume.array.shape, np.uint8)
-    array[1:7, 1:5, 1:7] = LIVER_PARENCHYMA
-    array[2:4, 2:4, 2:4] = TUMOUR
-    array[5, 3, 5] = TUMOUR
-    array[:, 0, 0] = PORTAL_VEIN
-    array[:, 5, 7] = HEPATIC_VEINS
+    array = tiny_liver_labels(volume.array.shape)
     return series, save_labels(LabelMap(array, volume.geometry), folder / "labels.nii.gz")

@@ -20,18 +20,15 @@ from cned_viewer.measure import MeasureOptions, measure
 
 from sr_readback import groups_by_id, item_value
 
+from tests.synthetic_cases import tiny_liver_labels
+
 
 @pytest.fixture
 def synthetic(dicom_series, tmp_path):
     """A 8 x 6 x 8 CT series of 5 mm voxels and its labels file: liver, two lesions, both veins."""
     folder = dicom_series([5.0 * k for k in range(8)], pixel_spacing_mm=(5.0, 5.0))
     volume = load_image(folder).volume
-    array = np.zeros(volume.array.shape, np.uint8)
-    array[1:7, 1:5, 1:7] = LIVER_PARENCHYMA
-    array[2:4, 2:4, 2:4] = TUMOUR
-    array[5, 3, 5] = TUMOUR
-    array[:, 0, 0] = PORTAL_VEIN
-    array[:, 5, 7] = HEPATIC_VEINS
+    array = tiny_liver_labels(volume.array.shape)
     labels = save_labels(LabelMap(array, volume.geometry), tmp_path / "labels.nii.gz")
     return folder, labels, array
 
