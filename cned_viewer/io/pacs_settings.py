@@ -1,6 +1,6 @@
 """PACS connection settings (the app's AE title, the PACS's AE title, host, port), kept as JSON in the config folder.
 
-The file is ``pacs.json`` in :func:`cned_viewer.plugins.settings.config_dir` (``$CNED_CONFIG_DIR``
+The file is ``pacs.json`` in :func:`cned_viewer.io.user_settings.config_dir` (``$CNED_CONFIG_DIR``
 when set). A missing file gives the defaults; a damaged one is a :class:`UserError` naming it.
 ``retrieve_folder`` is where retrieved series are written (empty: the user cache folder).
 """
@@ -17,7 +17,7 @@ import platformdirs
 
 from cned_viewer.errors import UserError
 from cned_viewer.io.atomic import atomic_write_text
-from cned_viewer.plugins.settings import config_dir
+from cned_viewer.io.user_settings import config_dir
 
 SETTINGS_FILE = "pacs.json"
 MAX_AE_LENGTH = 16

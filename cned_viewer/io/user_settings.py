@@ -21,10 +21,14 @@ SETTINGS_FILE = "settings.json"
 CONTENT_CREATOR = "content_creator_name"
 
 
-def settings_path() -> Path:
+def config_dir() -> Path:
+    """The user config folder (settings, plugins, PACS): ``$CNED_CONFIG_DIR`` or the platform's."""
     override = os.environ.get(CONFIG_DIR_ENV)
-    folder = Path(override) if override else Path(platformdirs.user_config_dir("cned-viewer", appauthor=False))
-    return folder / SETTINGS_FILE
+    return Path(override) if override else Path(platformdirs.user_config_dir("cned-viewer", appauthor=False))
+
+
+def settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
 
 
 def load_user_settings() -> dict[str, Any]:

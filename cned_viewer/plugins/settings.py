@@ -8,20 +8,12 @@ when set (tests, portable installs). The file is ``plugins.json``:
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import platformdirs
-
 from cned_viewer.io.atomic import atomic_write_text
+from cned_viewer.io.user_settings import config_dir
 
-CONFIG_DIR_ENV = "CNED_CONFIG_DIR"
 SETTINGS_FILE = "plugins.json"
-
-
-def config_dir() -> Path:
-    override = os.environ.get(CONFIG_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_config_dir("cned-viewer", appauthor=False))
 
 
 class PluginSettings:
