@@ -38,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_measure_options(parser)
     parser.add_argument("--resect", metavar="SEGMENTS", help="Couinaud segments to resect, e.g. 5,6,7,8 (needs --segments)")
     parser.add_argument("--plane", action="append", default=[], metavar="PX,PY,PZ,NX,NY,NZ",
-                        help="a cutting plane: a point and the normal pointing to the side removed (patient mm, LPS); repeatable")
+                        help="a cutting plane: a point and the normal pointing to the side removed (patient mm, LPS); repeatable; "
+                             "write --plane=-10,... when it starts with a minus")
     parser.add_argument("--name", default="plan", help="the plan's name (default: plan)")
     parser.add_argument("--clinical", type=Path, metavar="C.json", help="clinical data (the options below override it)")
     parser.add_argument("--height-cm", metavar="CM", help="height, for the body surface area of the sFLR")
@@ -138,7 +139,7 @@ def plan_json(plan: ResectionPlan, figures: PlanFigures, case_warnings: list[str
 
 
 def run(args: argparse.Namespace) -> int:
-    segments = parse_segments(args.resect) if args.resect else frozenset()  # bad input fails before the slow loading
+    segments = parse_segments(args.resect) if args.resect is not None else frozenset()  # bad input fails before the slow loading
     plan = ResectionPlan(args.name, segments, tuple(parse_plane(p) for p in args.plane))
     if not plan.segments and not plan.planes:
         raise UserError("say what to resect: --resect SEGMENTS (with --segments) and/or --plane PX,PY,PZ,NX,NY,NZ")

@@ -83,3 +83,16 @@ def sphere_case(direction: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.
 
 def sphere_centre_mm(case: Case) -> np.ndarray:
     return case.image.geometry.index_to_patient_mm(np.array(SPHERE_CENTRE_ZYX, float))
+
+
+BLOCK_SHAPE = (24, 32, 32)
+BLOCK_LESION = (slice(10, 14), slice(12, 16), slice(24, 28))
+
+
+def block_case() -> Case:
+    """A 2.5 L liver of 5 mm voxels (22 x 30 x 30) with one 8 mL cube lesion near its high-x side."""
+    geometry = Geometry.for_array(BLOCK_SHAPE, (5.0, 5.0, 5.0), (-80.0, -60.0, 100.0))
+    labels = np.zeros(BLOCK_SHAPE, np.uint8)
+    labels[1:-1, 1:-1, 1:-1] = 1
+    labels[BLOCK_LESION] = 2
+    return Case(Volume(np.zeros(BLOCK_SHAPE, np.int16), geometry), LabelMap(labels, geometry))
