@@ -33,7 +33,10 @@ CLINICAL_OPTIONS = {"height_cm": "height_cm", "weight_kg": "weight_kg", "chemo_c
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "plan", help="figures of a virtual resection: remnant volume, FLR / sFLR, lesion margins, NED verdict",
-        description=__doc__.split("\n\n")[1].replace("\n", " "))
+        description="Resected and remnant volume, FLR, sFLR (with --height-cm and --weight-kg), the FLR threshold that "
+                    "applies, each lesion removed / remnant / crossing with its margin, and the NED verdict. Lesions are "
+                    "numbered as the viewer numbers them. --segments may also be a TotalSegmentator liver_segments output "
+                    "folder (liver_segment_1.nii.gz ...), read by the cned-totalseg-bridge plugin. See docs/resection-planning.md.")
     add_case_arguments(parser)
     add_measure_options(parser)
     parser.add_argument("--resect", metavar="SEGMENTS", help="Couinaud segments to resect, e.g. 5,6,7,8 (needs --segments)")

@@ -41,7 +41,8 @@ class PlanEvaluator:
 
     @classmethod
     def from_measurer(cls, measurer: IncrementalMeasurer, labels: LabelMap, segments: LabelMap | None = None) -> PlanEvaluator:
-        """From the measurer of ``labels`` (refreshed first if an edit made its lesions stale)."""
+        """From the measurer of ``labels``, refreshed first if an edit made its lesions stale (so in the app, build it
+        where the measurer may be refreshed: the session's refresher channel)."""
         if not measurer.measures(labels.array):
             raise ValueError("the measurer follows another label array")
         measured = measurer.refresh()

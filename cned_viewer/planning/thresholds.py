@@ -73,7 +73,7 @@ def flr_threshold(clinical: ClinicalData) -> FlrThreshold:
     if clinical.cirrhosis:
         return FlrThreshold(CIRRHOSIS_PERCENT, "cirrhosis", f"{KUBOTA_1997}; {ADAMS_2013}")
     if cycles is not None and cycles > EXTENSIVE_CHEMOTHERAPY_CYCLES:
-        reason = f"extensive chemotherapy: {cycles} cycles > {EXTENSIVE_CHEMOTHERAPY_CYCLES} (about 12 weeks)"
+        reason = f"extensive chemotherapy: {cycles} cycles > {EXTENSIVE_CHEMOTHERAPY_CYCLES}, about 12 weeks"
         return FlrThreshold(INJURED_PERCENT, reason, f"{KISHI_2009}; {ADAMS_2013}", higher_unknown)
     if clinical.steatosis:
         return FlrThreshold(INJURED_PERCENT, "steatosis / chemotherapy-associated liver injury", ADAMS_2013, higher_unknown)
