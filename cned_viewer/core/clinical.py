@@ -42,6 +42,7 @@ GROUPS: dict[str, str] = {
     "labs": "Laboratory",
     "molecular": "Molecular profile",
     "treatment": "Treatment plan",
+    "liver": "Liver reserve (resection planning)",
     "imaging": "Imaging (measured; may be overridden by hand)",
 }
 
@@ -244,6 +245,8 @@ _DIAMETER = ("Fong, Nordlinger and m-CS cut at 5 cm, Li 2022 reports > 6 cm; a l
              "fit in an adult liver")
 _TLVR = "Li 2022 (C-NED): median TLVR 0.13, cut-off 0.23; above 0.9 the liver would be almost all tumour"
 _TTV = "CAIRO5 (Zeeuw): median baseline TTV 48 mL (IQR 17-178); over 5000 mL exceeds a whole liver"
+_BODY = "adult height 120-220 cm and weight 30-250 kg; outside them a unit mistake is likelier (a limit set by this app)"
+_CYCLES = "a first-line course is 6-12 cycles; over 30 cycles is exceptional (a limit set by this app)"
 _LIVER = "Li 2022 (C-NED): median total liver volume 1617 mL; an adult liver under 500 or over 6000 mL is exceptional"
 
 #: Every input, in form order within each group. Names carry their unit.
@@ -252,6 +255,10 @@ FIELDS: tuple[FieldSpec, ...] = (
               plausible=Plausible(18, 100, below="months typed as years, or not an adult?", source=_ADULTS)),
     FieldSpec("sex", "Sex", "patient", "choice", choices=(Choice("female", "female", ("f",)), Choice("male", "male", ("m",)))),
     FieldSpec("ecog", "ECOG performance status", "patient", "integer", minimum=0, maximum=5),
+    FieldSpec("height_cm", "Height", "patient", "number", "cm", minimum=0, help="For the body surface area (Mosteller) of the sFLR.",
+              plausible=Plausible(120, 220, below="inches or metres typed as cm?", above="mm typed as cm?", source=_BODY)),
+    FieldSpec("weight_kg", "Weight", "patient", "number", "kg", minimum=0, help="For the body surface area (Mosteller) of the sFLR.",
+              plausible=Plausible(30, 250, above="pounds typed as kg?", source=_BODY)),
     FieldSpec("primary_site", "Primary site", "pathology", "choice",
               choices=(Choice("right_colon", "right colon"), Choice("left_colon", "left colon"), Choice("rectum", "rectum"))),
     FieldSpec("differentiation", "Differentiation of the primary", "pathology", "choice",
@@ -284,6 +291,14 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("msi_status", "MSI / MMR status", "molecular", "choice",
               choices=(Choice("msi_high", "MSI-H / dMMR", ("msi h", "dmmr", "msi")), Choice("mss", "MSS / pMMR", ("pmmr",)))),
     FieldSpec("planned_regimen", "Planned first-line regimen", "treatment", "text"),
+    FieldSpec("chemotherapy_cycles", "Chemotherapy cycles before resection", "liver", "integer", minimum=0,
+              help="Cycles given before the planned resection. More than 6 (about 12 weeks of a 2-weekly regimen; Kishi "
+                   "2009: > 12 weeks) is extensive chemotherapy: the future liver remnant then needs >= 30 %.",
+              plausible=Plausible(None, 30, above="days or weeks typed as cycles?", source=_CYCLES)),
+    FieldSpec("cirrhosis", "Cirrhosis", "liver", "flag", choices=_PRESENT,
+              help="Cirrhotic liver: the future liver remnant needs >= 40 %."),
+    FieldSpec("steatosis", "Steatosis / chemotherapy-associated liver injury", "liver", "flag", choices=_PRESENT,
+              help="Injured (steatotic) liver: the future liver remnant needs >= 30 %."),
     FieldSpec("lesion_count", "Number of liver metastases", "imaging", "integer", minimum=0,
               plausible=Plausible(None, 100, above="slices or voxels counted instead of metastases?", source=_COUNT)),
     FieldSpec("largest_diameter_cm", "Largest metastasis diameter", "imaging", "number", "cm", minimum=0,
@@ -343,6 +358,8 @@ class ClinicalData:
     age_years: float | None = None
     sex: str | None = None
     ecog: int | None = None
+    height_cm: float | None = None
+    weight_kg: float | None = None
     primary_site: str | None = None
     differentiation: str | None = None
     pt_stage: str | None = None
@@ -361,6 +378,9 @@ class ClinicalData:
     smad4_mutated: bool | None = None
     msi_status: str | None = None
     planned_regimen: str | None = None
+    chemotherapy_cycles: int | None = None
+    cirrhosis: bool | None = None
+    steatosis: bool | None = None
     overrides: Mapping[str, Override] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -46,6 +46,7 @@ from cned_viewer.measure.lesion_numbering import LesionNumbering
 from cned_viewer.measure.lesions import LesionEngine
 from cned_viewer.measure.options import MeasureOptions
 from cned_viewer.measure.results import Burden, Measurements
+from cned_viewer.measure.tracking import Component
 
 _ORGAN_LUT = organ_lookup(ORGAN_VALUES)
 
@@ -184,6 +185,14 @@ class IncrementalMeasurer:
             self.dirty_box = self._tumour_dirty = self._parenchyma_dirty = None
             self._vessel_dirty = {}
         return self.measurements()
+
+    def lesion_components(self) -> dict[int, Component]:
+        """The tumour component (runs) of each counted lesion by its number, as of the last :meth:`refresh`."""
+        return self.numbering.components()
+
+    def outside_components(self) -> list[Component]:
+        """The tumour components outside the liver (not lesions, not in TTV), as of the last :meth:`refresh`."""
+        return self._engine.outside()
 
     def measurements(self) -> Measurements:
         """Current results. While ``lesions_stale`` (an edit since the last refresh) volumes, TTV and TLVR

@@ -122,6 +122,10 @@ class LesionNumbering:
         copy._alive, copy._keys, copy._gone, copy._highest = dict(self._alive), dict(self._keys), dict(self._gone), self._highest
         return copy
 
+    def components(self) -> dict[int, Component]:
+        """The component of each numbered lesion, by number, as of the last :meth:`number`."""
+        return dict(self._alive)
+
     def _keys_of(self, number: int) -> np.ndarray:
         if number not in self._keys:
             self._keys[number] = voxel_keys(self._alive[number], self.shape)  # type: ignore[arg-type]

@@ -32,7 +32,8 @@ def test_every_spec_input_is_in_the_form():
     expected = {"differentiation", "primary_site", "pt_stage", "pt4", "node_positive", "synchronous",
                 "disease_free_interval_months", "cea_ng_ml", "ca19_9_u_ml", "extrahepatic_disease", "kras_mutated",
                 "nras_mutated", "braf_v600e_mutated", "tp53_mutated", "smad4_mutated", "ras_mutated", "msi_status",
-                "age_years", "sex", "ecog", "planned_regimen"}
+                "age_years", "sex", "ecog", "planned_regimen", "height_cm", "weight_kg", "chemotherapy_cycles", "cirrhosis",
+                "steatosis"}
     assert expected == {s.name for s in CLINICAL_FIELDS}
 
 
@@ -44,6 +45,9 @@ def test_units_and_groups_in_the_table():
     assert {field_spec(n).group for n in ("kras_mutated", "msi_status")} == {"molecular"}
     assert field_spec("cea_ng_ml").group == "labs"
     assert field_spec("differentiation").group == "pathology"
+    assert (field_spec("height_cm").unit, field_spec("weight_kg").unit) == ("cm", "kg")
+    assert {field_spec(n).group for n in ("chemotherapy_cycles", "cirrhosis", "steatosis")} == {"liver"}
+    assert "more than 6" in field_spec("chemotherapy_cycles").help.lower()
 
 
 def test_everything_unknown_by_default():
