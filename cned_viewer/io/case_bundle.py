@@ -8,6 +8,7 @@ Layout (see docs/case-bundle.md)::
       segments.nii.gz    optional Couinaud map
       clinical.json      ClinicalData.to_dict() (overrides included)
       edits.json         the edit log: every manual edit and plugin step since the labels were loaded
+      plans.json         optional resection plans (names, segments, planes); plans.npz their painted overrides
       image.nii.gz       only when the image was copied into the bundle
 
 Every file is written atomically (:mod:`cned_viewer.io.atomic`) and the manifest last, so an
@@ -32,10 +33,11 @@ from cned_viewer.core.labels import array_digest as labels_digest
 from cned_viewer.core.provenance import Provenance
 from cned_viewer.editing.log import EditLog
 from cned_viewer.errors import UserError
-from cned_viewer.io.atomic import atomic_write_text
+from cned_viewer.io.atomic import atomic_write, atomic_write_text
 from cned_viewer.io.images import load_image
 from cned_viewer.io.masks import load_labels, load_segments, save_labels
 from cned_viewer.io.sitk_bridge import write_image
+from cned_viewer.planning.plan import ResectionPlan, plans_from_json, plans_to_json, read_overrides_npz, write_overrides_npz
 
 FORMAT_NAME = "cned-case-bundle"
 FORMAT_VERSION = 1
@@ -46,6 +48,8 @@ SEGMENTS_FILE = "segments.nii.gz"
 CLINICAL_FILE = "clinical.json"
 EDITS_FILE = "edits.json"
 IMAGE_FILE = "image.nii.gz"
+PLANS_FILE = "plans.json"
+PLAN_OVERRIDES_FILE = "plans.npz"
 
 ImageMode = Literal["reference", "copy"]
 
@@ -57,6 +61,7 @@ class Bundle:
     case: Case
     view_state: dict[str, Any] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+    plans: list[ResectionPlan] = field(default_factory=list)
 
 
 def is_bundle(path: str | os.PathLike) -> bool:
@@ -74,12 +79,14 @@ def save_bundle(
     path: str | os.PathLike,
     view_state: Mapping[str, Any] | None = None,
     image_mode: ImageMode = "reference",
+    plans: list[ResectionPlan] | None = None,
 ) -> Path:
     """Write ``case`` as a bundle folder; returns its path (``.cned`` added when missing).
 
     ``image_mode="reference"`` records where the image came from (``case.metadata['source']``
     and the DICOM series); ``"copy"`` stores the image itself as NIfTI, for cases that must
-    travel (the demo case has no source file, so it is always copied).
+    travel (the demo case has no source file, so it is always copied). ``plans``: the case's resection
+    plans (``plans.json``, their painted overrides in ``plans.npz``); none: no plan files are listed.
     """
     folder = bundle_path(path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -102,6 +109,8 @@ def save_bundle(
     clinical = case.clinical
     atomic_write_text(folder / CLINICAL_FILE, clinical.to_json())
     atomic_write_text(folder / EDITS_FILE, json.dumps(EditLog(list(case.provenance)).to_json(), indent=1, ensure_ascii=False))
+    if plans:
+        files.update(_write_plans(folder, plans))
     manifest = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -162,7 +171,32 @@ def load_bundle(path: str | os.PathLike) -> Bundle:
     if labels is not None and saved_digest and saved_digest != labels_digest(labels.array):
         warnings.append("the bundle's labels differ from those it recorded when saved (edited outside CNED Viewer?)")
     case = Case(loaded.volume, labels, segments, clinical, metadata, warnings, provenance)
-    return Bundle(case, dict(manifest.get("view_state") or {}), manifest)
+    return Bundle(case, dict(manifest.get("view_state") or {}), manifest, _read_plans(folder, files))
+
+
+def _write_plans(folder: Path, plans: list[ResectionPlan]) -> dict[str, str]:
+    """Write ``plans.json`` (and ``plans.npz`` when a plan has overrides); the manifest's entries for them."""
+    written = {"plans": PLANS_FILE}
+    if any(plan.overrides is not None for plan in plans):
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as handle:
+                write_overrides_npz(handle, plans)
+
+        atomic_write(folder / PLAN_OVERRIDES_FILE, write)
+        written["plan_overrides"] = PLAN_OVERRIDES_FILE
+    atomic_write_text(folder / PLANS_FILE, json.dumps(plans_to_json(plans), indent=1, ensure_ascii=False))
+    return written
+
+
+def _read_plans(folder: Path, files: Mapping[str, str]) -> list[ResectionPlan]:
+    """The plans a bundle lists (older bundles: none)."""
+    if "plans" not in files:
+        return []
+    try:
+        overrides = read_overrides_npz(folder / files["plan_overrides"]) if "plan_overrides" in files else {}
+        return plans_from_json(json.loads((folder / files["plans"]).read_text(encoding="utf-8")), overrides)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise UserError(f"the bundle's resection plans ({files['plans']}) are damaged ({error}); restore the bundle from a backup") from None
 
 
 def _read_edit_log(path: Path) -> list[Provenance]:

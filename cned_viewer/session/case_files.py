@@ -35,6 +35,7 @@ class Owner(Protocol):
 
     case: Case | None
     edits: LiveEdits
+    plans: Any  # CasePlans: snapshot() and saved(revision)
     questions: Questions
     plugins: PluginManager
     options: MeasureOptions
@@ -113,9 +114,10 @@ class CaseFiles:
             return False
         folder = bundle_path(folder)
         case, state, revision = self.snapshot(), self.session.view_state(), self._revision()
+        plans, plans_revision = self.session.plans.snapshot()
         self.bundle_folder = folder
         self.session.status.emit(f"Saving {folder}...", 0)
-        self.saver.submit(lambda: (save_bundle(case, folder, state), revision))
+        self.saver.submit(lambda: (save_bundle(case, folder, state, plans=plans), revision, [], plans_revision))
         return True
 
     def save_labels_to(self, path: str, wait: bool = False) -> bool:
@@ -140,9 +142,11 @@ class CaseFiles:
         return True
 
     def _saved(self, result: tuple) -> None:
-        """``(path, revision)`` or ``(path, revision, warnings)`` of a finished save."""
+        """``(path, revision)``, ``(path, revision, warnings)`` or, for a bundle, ``(path, revision, warnings, plans revision)``."""
         path, revision, *rest = result
         self.session.edits.saved(revision)
+        if len(rest) > 1:
+            self.session.plans.saved(rest[1])
         warnings = rest[0] if rest else []
         self.session.stage_done.emit(f"Saved {path}." + "".join(f" Note: {w}" for w in warnings))
         self.saved.emit(path)
@@ -153,8 +157,9 @@ class CaseFiles:
         False (with the message) when nothing was saved: the user stays with the edits."""
         try:
             if self.bundle_folder is not None:
-                revision = self._revision()
-                self._saved((save_bundle(self.snapshot(), self.bundle_folder, self.session.view_state()), revision))
+                revision, (plans, plans_revision) = self._revision(), self.session.plans.snapshot()
+                path = save_bundle(self.snapshot(), self.bundle_folder, self.session.view_state(), plans=plans)
+                self._saved((path, revision, [], plans_revision))
                 return True
             path = self.session.questions.labels_path()
             return bool(path) and self.save_labels_to(path, wait=True)  # type: ignore[arg-type]

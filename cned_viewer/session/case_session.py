@@ -40,6 +40,7 @@ from cned_viewer.session.case_files import CaseFiles, ReportWriter
 from cned_viewer.session.executor import Executor, SyncExecutor
 from cned_viewer.session.live_edits import LiveEdits
 from cned_viewer.session.opening import CaseSource, plan_drop, same_path
+from cned_viewer.session.plans import CasePlans
 from cned_viewer.session.questions import Answers, Questions
 
 STAGES = ("Loading", "Measuring", "Building")
@@ -84,6 +85,7 @@ class CaseSession:
         self.edits.region_changed.connect(self.labels_changed.emit)
         self.edits.failed.connect(self.fail)
         self.files = CaseFiles(self, report_writer)
+        self.plans = CasePlans(self)  # the case's resection plans and their live figures
         self.scanner = self.executor.channel(self._scanned, self.fail)
         self.loader = self.executor.channel(self._opened, self.fail)
         self.measurer = self.executor.channel(self._measurer_built, self.fail)
@@ -146,7 +148,7 @@ class CaseSession:
     def open_bundle(self, folder: str, segments: str | None = None) -> bool:
         def job() -> Case:
             bundle = load_bundle(folder)
-            bundle.case.metadata["view_state"] = bundle.view_state
+            bundle.case.metadata.update(view_state=bundle.view_state, plans=bundle.plans)  # taken back when it opens
             return bundle.case if segments is None else with_segments(bundle.case, segments)
 
         return self.open(Path(folder).name, job, CaseSource(str(Path(folder).resolve()), bundle=True))
@@ -402,11 +404,11 @@ class CaseSession:
     # -- unsaved edits and crash recovery ------------------------------------------------------------
     @property
     def has_unsaved_changes(self) -> bool:
-        return self.edits.has_unsaved_changes
+        return self.edits.has_unsaved_changes or self.plans.has_unsaved_changes
 
     def confirm_edits_closed(self) -> bool:
         """Before the labels go away (close, another case): ask about unsaved edits; False = stay."""
-        if not self.edits.has_unsaved_changes:
+        if not self.has_unsaved_changes:
             return True
         choice = self.questions.unsaved_edits()
         if choice == "cancel" or (choice == "save" and not self.files.save_before_closing()):
