@@ -65,10 +65,11 @@ def test_names_are_unique_and_rename_remove_choose(planned):
     assert len(changed) == 3
 
 
-def test_moving_a_plane_changes_the_figures_once_per_move(planned):
+def test_moving_a_plane_changes_the_figures_once_per_move(planned, monkeypatch):
     s = planned
     before = s.plans.figures["plane"]
     seen = record(s.plans.figures_changed)
+    monkeypatch.setattr(s.plans.figurer, "submit", lambda job: pytest.fail("a move goes through the sweep, not a job"))
     for step in range(1, 4):
         s.plans.move_plane(0, -5.0)
         assert len(seen) == step and seen[-1][1][0] == "plane"
@@ -132,8 +133,12 @@ def test_bundle_keeps_the_plans_and_their_figures(planned, make_session, tmp_pat
         assert (read.overrides is None) == (saved.overrides is None)
         assert read.overrides is None or np.array_equal(read.overrides, saved.overrides)
         mine, theirs = s.plans.figures[name], other.plans.figures[name]
-        assert theirs == _direct(other, name) and theirs.lesions == mine.lesions and theirs.verdict == mine.verdict
-        assert theirs.resected_ml == pytest.approx(mine.resected_ml, rel=1e-6)  # the copied image's spacing is float32
+        assert theirs == _direct(other, name) and theirs.verdict == mine.verdict
+        # the copied image's spacing is read back as float32: volumes and margins agree to 1e-6
+        assert [(l.id, l.status) for l in theirs.lesions] == [(l.id, l.status) for l in mine.lesions]
+        margins = [(l.margin_mm or 0.0, r.margin_mm or 0.0) for l, r in zip(theirs.lesions, mine.lesions)]
+        assert [a for a, _ in margins] == pytest.approx([b for _, b in margins], rel=1e-6)
+        assert theirs.resected_ml == pytest.approx(mine.resected_ml, rel=1e-6)
 
 
 def test_old_bundle_without_plans_opens(demo_session, make_session, tmp_path):
