@@ -63,6 +63,11 @@ class Bundle:
     manifest: dict[str, Any] = field(default_factory=dict)
     plans: list[ResectionPlan] = field(default_factory=list)
 
+    def case_to_open(self) -> Case:
+        """The case with its view state and resection plans in ``metadata`` (the session takes them back when it opens)."""
+        self.case.metadata.update(view_state=self.view_state, plans=self.plans)
+        return self.case
+
 
 def is_bundle(path: str | os.PathLike) -> bool:
     return (Path(path) / MANIFEST).is_file()

@@ -16,9 +16,7 @@ def _base_case(info: RecoveryInfo) -> Case:
     """The case as it was opened: its bundle, its image (and series), or the demo phantom."""
     source = info.source
     if source.bundle and is_bundle(source.bundle):
-        bundle = load_bundle(source.bundle)
-        bundle.case.metadata["view_state"] = bundle.view_state
-        return bundle.case
+        return load_bundle(source.bundle).case_to_open()  # its saved plans too: the recovered labels are planned on again
     if source.image:
         if not Path(source.image).exists():
             raise UserError(f"the image of the unsaved edits, {source.image}, is not there any more; put it back to recover them")

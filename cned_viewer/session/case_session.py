@@ -147,9 +147,8 @@ class CaseSession:
 
     def open_bundle(self, folder: str, segments: str | None = None) -> bool:
         def job() -> Case:
-            bundle = load_bundle(folder)
-            bundle.case.metadata.update(view_state=bundle.view_state, plans=bundle.plans)  # taken back when it opens
-            return bundle.case if segments is None else with_segments(bundle.case, segments)
+            case = load_bundle(folder).case_to_open()
+            return case if segments is None else with_segments(case, segments)
 
         return self.open(Path(folder).name, job, CaseSource(str(Path(folder).resolve()), bundle=True))
 

@@ -169,3 +169,21 @@ def test_plan_edits_are_unsaved_changes(demo_session, tmp_path):
     assert s.open_demo() is True  # saved into the bundle first
     assert s.plans.names == [] and not s.has_unsaved_changes
     shutil.rmtree(tmp_path / "a.cned")
+
+
+def test_recovered_edits_of_a_bundle_keep_its_plans(planned, make_session, tmp_path):
+    """Plans are not in recovery saves, but the recovered case is planned with the plans its bundle holds."""
+    from cned_viewer.io.recovery import find_recoverable
+
+    folder = tmp_path / "case.cned"
+    assert planned.files.save_to(folder)
+    s = make_session()
+    assert s.open_bundle(str(folder))
+    s.edits.autosaver.interval_s = 0
+    paint(s)
+    s.executor.tick()
+    found = find_recoverable(include_running=True)
+    recovered = make_session()
+    assert recovered.recover(found[0])
+    assert recovered.plans.names == ["right", "plane"] and recovered.has_unsaved_changes
+    assert recovered.plans.figures["right"] == _direct(recovered, "right")
