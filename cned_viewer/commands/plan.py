@@ -19,9 +19,9 @@ from typing import Any
 
 from cned_viewer.commands.common import add_case_arguments, add_measure_options, measure_options, plugin_manager, print_json, read_json_file
 from cned_viewer.core.clinical import ClinicalData
-from cned_viewer.core.formatting import format_value
 from cned_viewer.errors import UserError
 from cned_viewer.planning import CutPlane, PlanEvaluator, PlanFigures, ResectionPlan
+from cned_viewer.report.plan_section import percent_text
 from cned_viewer.session import CaseSession
 from cned_viewer.session.headless import checked, headless_session, open_case
 
@@ -109,19 +109,15 @@ def plan_session(args: argparse.Namespace) -> CaseSession:
     return session
 
 
-def _pct(value: float | None, cutoff: float) -> str:
-    return "-" if value is None else f"{format_value(value, (cutoff,))} %"
-
-
 def plan_text(plan: ResectionPlan, figures: PlanFigures) -> str:
     """The figures for reading, then one line per lesion and the verdict."""
     cut = figures.threshold.percent
     lines = [f"{'plan':<18} {plan.name}: {plan.describe()}",
              f"{'functional liver':<18} {figures.functional_liver_ml:10.1f} mL   (total liver minus tumour)",
              f"{'resected':<18} {figures.resected_ml:10.1f} mL",
-             f"{'remnant':<18} {figures.remnant_ml:10.1f} mL   FLR {_pct(figures.flr_percent, cut)} of the functional liver"]
+             f"{'remnant':<18} {figures.remnant_ml:10.1f} mL   FLR {percent_text(figures.flr_percent, cut)} of the functional liver"]
     if figures.sflr_percent is not None:
-        lines.append(f"{'sFLR':<18} {_pct(figures.sflr_percent, cut):>10}      (BSA {figures.bsa_m2:.2f} m², Mosteller; "
+        lines.append(f"{'sFLR':<18} {percent_text(figures.sflr_percent, cut):>10}      (BSA {figures.bsa_m2:.2f} m², Mosteller; "
                      f"TELV {figures.telv_ml:.0f} mL, Vauthey 2002)")
     met = {True: "met", False: "NOT met", None: "not computable"}[figures.meets_threshold]
     lines.append(f"{'threshold':<18} {cut:10g} %      {figures.threshold.reason}: {met}")

@@ -16,7 +16,7 @@ from cned_viewer.kernels.diff import label_diff
 from cned_viewer.kernels.histogram import label_histogram
 from cned_viewer.measure.results import Lesion
 from cned_viewer.mesh.lesion_ids import LesionIdMap, lesion_id_map
-from cned_viewer.mesh.surfaces import SurfaceOptions, display_steps, mask_box, max_pool, prepare_for_display, surface_of_labels
+from cned_viewer.mesh.surfaces import SurfaceOptions, display_surface, prepare_for_display
 from cned_viewer.mesh.tumour_parts import TumourModel, build_tumour
 
 #: Structure key -> the label values it is made of (the liver: the organ envelope seen from outside).
@@ -146,9 +146,4 @@ def _tumour_model(array: np.ndarray, labels: LabelMap, lesions: Sequence[Lesion]
 
 
 def _binary_surface(array: np.ndarray, values: tuple[int, ...], labels: LabelMap, options: SurfaceOptions | None) -> vtkPolyData | None:
-    box = mask_box(np.isin(array, values))
-    if box is None:
-        return None
-    steps = display_steps(labels.geometry.spacing_zyx_mm)
-    crop = max_pool(np.isin(array[box], values).astype(np.uint8), steps)
-    return surface_of_labels(crop, (1,), labels.geometry, options, box=box, steps=steps)
+    return display_surface(np.isin(array, values), labels.geometry, options)

@@ -158,3 +158,16 @@ def max_pool(mask: np.ndarray, steps: tuple[int, int, int]) -> np.ndarray:
     padded[tuple(slice(0, n) for n in mask.shape)] = mask
     z, y, x = (n // k for n, k in zip(padded_shape, steps))
     return padded.reshape(z, steps[0], y, steps[1], x, steps[2]).max(axis=(1, 3, 5))
+
+
+def display_surface(mask: np.ndarray, geometry: Geometry, options: SurfaceOptions | None = None,
+                    offset_zyx: tuple[int, int, int] = (0, 0, 0), full_resolution: bool = False) -> vtkPolyData | None:
+    """The smoothed surface of a boolean ``mask`` whose first voxel sits at ``offset_zyx`` of the image grid, in patient
+    mm; at display resolution (:func:`display_steps`, :func:`max_pool`) unless ``full_resolution``. None if empty."""
+    box = mask_box(mask)
+    if box is None:
+        return None
+    steps = (1, 1, 1) if full_resolution else display_steps(geometry.spacing_zyx_mm)
+    crop = max_pool(mask[box].astype(np.uint8), steps)
+    placed = tuple(slice(s.start + o, s.stop + o) for s, o in zip(box, offset_zyx))
+    return surface_of_labels(crop, (1,), geometry, options, box=placed, steps=steps)  # type: ignore[arg-type]

@@ -17,10 +17,13 @@ from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.measure import IncrementalMeasurer, MeasureOptions, Measurements, measure
 from cned_viewer.measure.lesion_numbering import LesionNumbering
 from cned_viewer.measure.results import Lesion
+from cned_viewer.planning import PlanEvaluator, ResectionPlan
 from cned_viewer.plugins import PluginManager
 from cned_viewer.render.case_pictures import axial_picture, model_pictures
+from cned_viewer.render.plan_picture import plan_caption, plan_picture
 from cned_viewer.render.png import encode_png
 from cned_viewer.report.pdf_writer import write_report_pdf
+from cned_viewer.report.plan_section import PlanSection, plan_section
 from cned_viewer.report.report_data import ExtraSection, ReportImage, build_report_data
 from cned_viewer.scores import build_inputs, evaluate_all
 
@@ -46,6 +49,16 @@ def report_measurements(case: Case, options: MeasureOptions, numbering: LesionNu
     return IncrementalMeasurer(case, options, numbering.snapshot()).measurements()
 
 
+def plan_sections(evaluator: PlanEvaluator, plans: Sequence[ResectionPlan], clinical: ClinicalData) -> list[PlanSection]:
+    """One report section per plan: its figures on ``evaluator``'s case and its 3D picture (offscreen)."""
+    sections = []
+    for plan in plans:
+        figures = evaluator.evaluate(plan, clinical)
+        picture = ReportImage(plan_caption(), encode_png(plan_picture(evaluator, plan, figures)))
+        sections.append(plan_section(plan, figures, picture))
+    return sections
+
+
 def write_case_report(
     case: Case,
     output: str | os.PathLike,
@@ -55,13 +68,22 @@ def write_case_report(
     plugins: PluginManager | None = None,
     options: MeasureOptions | None = None,
     numbering: LesionNumbering | None = None,
+    plans: Sequence[ResectionPlan] = (),
 ) -> Path:
     """Write the PDF report of ``case`` (its labels now, ``clinical`` or the case's, its edit log,
-    the report sections of ``plugins``' enabled plugins), lesions defined by ``options`` and numbered
-    as by ``numbering`` (the viewer's ``IncrementalMeasurer.numbering``); the path."""
+    the report sections of ``plugins``' enabled plugins, a "Resection plan" section per plan of ``plans``),
+    lesions defined by ``options`` and numbered as by ``numbering`` (the viewer's ``IncrementalMeasurer.numbering``,
+    the plans' lesions too); the path."""
     clinical = case.clinical if clinical is None else clinical
     options = options or MeasureOptions()
-    result = report_measurements(case, options, numbering)
+    planned: list[PlanSection] = []
+    if plans and case.labels is not None:
+        measurer = IncrementalMeasurer(case, options, None if numbering is None else numbering.snapshot())
+        result = measurer.measurements()
+        evaluator = PlanEvaluator.from_measurer(measurer, case.labels, case.segments)
+        planned = plan_sections(evaluator, plans, clinical)
+    else:
+        result = report_measurements(case, options, numbering)
     measurements = result.to_json()
     scores = evaluate_all(build_inputs(clinical, measurements))
     images = report_images(case, result.lesions, options.connectivity)
@@ -69,6 +91,6 @@ def write_case_report(
     extra = [ExtraSection(x.data.title, tuple(x.data.rows), tuple(x.data.paragraphs), f"{x.plugin} {x.version}".strip()) for x in sections]
     data = build_report_data(
         case, measurements, scores, images, edits=[entry.to_json() for entry in case.provenance], deidentify=deidentify,
-        extra_sections=extra, extra_notices=notices,
+        extra_sections=extra, extra_notices=notices, plan_sections=planned,
     )
     return write_report_pdf(data, output, page_size)

@@ -39,6 +39,28 @@ CAMERA_PRESETS: dict[str, tuple[tuple[float, float, float], tuple[float, float, 
 }
 
 
+def aim_camera(renderer, bounds: tuple[float, ...], preset: str) -> None:
+    """Point ``renderer``'s camera at ``bounds`` (x0, x1, y0, y1, z0, z1) from ``preset`` (:data:`CAMERA_PRESETS`); no render."""
+    direction, up = CAMERA_PRESETS[preset]
+    centre = np.array([(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2, (bounds[4] + bounds[5]) / 2])
+    camera = renderer.GetActiveCamera()  # the VTK camera: setting it does not render
+    camera.SetFocalPoint(*centre)
+    camera.SetPosition(*(centre + np.array(direction)))
+    camera.SetViewUp(*up)
+    camera.SetViewAngle(30.0)
+    renderer.ResetCamera(*bounds)
+    renderer.camera_set = True  # else pyvista replaces it by its isometric default at the first picture
+
+
+def meshes_bounds(meshes: list[pv.PolyData]) -> tuple[float, ...] | None:
+    """The bounds (x0, x1, y0, y1, z0, z1) around all ``meshes``; None without one."""
+    if not meshes:
+        return None
+    lows = np.min([m.bounds[0::2] for m in meshes], axis=0)
+    highs = np.max([m.bounds[1::2] for m in meshes], axis=0)
+    return (lows[0], highs[0], lows[1], highs[1], lows[2], highs[2])
+
+
 @dataclass
 class StructureState:
     """What the user set for one structure."""
@@ -123,29 +145,14 @@ class CaseScene:
 
     def set_camera(self, preset: str) -> None:
         """Look at the whole scene from ``preset`` (see :data:`CAMERA_PRESETS`)."""
-        direction, up = CAMERA_PRESETS[preset]
         self.camera_preset = preset
         bounds = self._bounds()
-        if bounds is None:
-            self.plotter.render()
-            return
-        centre = np.array([(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2, (bounds[4] + bounds[5]) / 2])
-        renderer = self.plotter.renderer
-        camera = renderer.GetActiveCamera()  # the VTK camera: setting it does not render
-        camera.SetFocalPoint(*centre)
-        camera.SetPosition(*(centre + np.array(direction)))
-        camera.SetViewUp(*up)
-        camera.SetViewAngle(30.0)
-        renderer.ResetCamera(*bounds)
-        renderer.camera_set = True  # else pyvista replaces it by its isometric default at the first picture
+        if bounds is not None:
+            aim_camera(self.plotter.renderer, bounds, preset)
         self.plotter.render()
 
     def _bounds(self) -> tuple[float, ...] | None:
-        if not self.meshes:
-            return None
-        lows = np.min([m.bounds[0::2] for m in self.meshes.values()], axis=0)
-        highs = np.max([m.bounds[1::2] for m in self.meshes.values()], axis=0)
-        return (lows[0], highs[0], lows[1], highs[1], lows[2], highs[2])
+        return meshes_bounds(list(self.meshes.values()))
 
     def highlight_lesion(self, lesion_id: int | None) -> None:
         """Draw lesion ``lesion_id`` in the highlight colour (None: no highlight)."""

@@ -51,6 +51,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=10.5, leading=13, spaceBefore=6, spaceAfter=3, textColor=ACCENT),
         "score": ParagraphStyle("score", parent=base, fontName=bold, fontSize=20, leading=24),
         "warn": ParagraphStyle("warn", parent=base, fontName=bold, textColor=WARN),
+        "bold": ParagraphStyle("bold", parent=base, fontName=bold),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
         "cellbold": ParagraphStyle("cellbold", parent=base, fontName=bold, fontSize=7.5, leading=9),
     }
@@ -91,15 +92,30 @@ def _cned_block(data: ReportData, styles, width: float) -> list:
     return flow
 
 
-def _images(data: ReportData, styles, width: float) -> list:
-    cell_width = width / len(data.images) - 4
+def _plan_section(section, styles, width: float) -> list:
+    """One "Resection plan" section (:class:`cned_viewer.report.plan_section.PlanSection`)."""
+    flow = [_p(section.title, styles["h2"]), _table(list(section.figures), [0.3 * width, 0.7 * width], styles)]
+    if section.lesions:
+        lesions = _table([section.lesion_header] + list(section.lesions), [0.1 * width, 0.2 * width, 0.2 * width], styles, header=True)
+        lesions.hAlign = "LEFT"
+        flow += [Spacer(1, 3), lesions]
+    flow += [_p(section.remnant_lesions, styles["base"]), _p(section.margin_method, styles["small"]),
+             _p(section.verdict, styles["bold" if section.ned else "warn"])]
+    flow += [_p(f"Note: {text}", styles["small"]) for text in section.warnings]
+    if section.image is not None:
+        flow += _images([section.image], styles, 0.6 * width)
+    return [KeepTogether(flow)]
+
+
+def _images(images, styles, width: float) -> list:
+    cell_width = width / len(images) - 4
     pictures, captions = [], []
-    for image in data.images:
+    for image in images:
         reader = Image(io.BytesIO(image.png))
         scale = cell_width / reader.imageWidth
         pictures.append(Image(io.BytesIO(image.png), width=cell_width, height=reader.imageHeight * scale))
         captions.append(_p(image.caption, styles["small"]))
-    table = Table([pictures, captions], colWidths=[width / len(data.images)] * len(data.images))
+    table = Table([pictures, captions], colWidths=[width / len(images)] * len(images))
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
     return [table]
 
@@ -113,7 +129,7 @@ def build_story(data: ReportData, width: float) -> list:
     story += [_p("Other scores", s["h2"]), _table([SCORE_HEADER] + list(data.other_scores), [0.22 * width, 0.28 * width, 0.12 * width, 0.38 * width], s, header=True)]
     story += [_p("Measurements (voxel counts x voxel volume; never mesh volumes)", s["h2"]), _table(list(data.measurements), [0.3 * width, 0.7 * width], s)]
     if data.images:
-        story += [KeepTogether([_p("Views", s["h2"])] + _images(data, s, width))]
+        story += [KeepTogether([_p("Views", s["h2"])] + _images(data.images, s, width))]
     lesion_widths = [0.05, 0.11, 0.11, 0.11, 0.14, 0.24, 0.24]
     story += [KeepTogether([_p(f"Lesions ({len(data.lesions)})", s["h2"]), _table([data.lesion_header] + list(data.lesions), [w * width for w in lesion_widths], s, header=True)])]
     for section in data.extra_sections:
@@ -121,6 +137,8 @@ def build_story(data: ReportData, width: float) -> list:
         if section.rows:
             story.append(_table(list(section.rows), [0.3 * width, 0.7 * width], s))
         story += [_p(text, s["base"]) for text in section.paragraphs]
+    for plan in data.plan_sections:
+        story += _plan_section(plan, s, width)
     story += [_p("Manual edits", s["h2"])] + [_p(line, s["base"]) for line in data.edits]
     if data.notices:
         story += [_p("Notices from loading and measuring", s["h2"])] + [_p(line, s["small"]) for line in data.notices]

@@ -10,8 +10,8 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
@@ -19,6 +19,9 @@ from cned_viewer.core.dicom_text import format_tag
 from cned_viewer.scores.evidence import cutoffs_for, evidence_for
 from cned_viewer.scores.inputs import input_warnings
 from cned_viewer.scores.results import InputValue, ScoreResult, format_number
+
+if TYPE_CHECKING:
+    from cned_viewer.report.plan_section import PlanSection
 
 DISCLAIMER = (
     "This report supports, and does not replace, the judgement of the multidisciplinary team. "
@@ -77,6 +80,7 @@ class ReportData:
     pdf_title: str
     disclaimer: str = DISCLAIMER
     extra_sections: tuple[ExtraSection, ...] = ()
+    plan_sections: tuple[PlanSection, ...] = ()
 
 
 def pseudonym_for(case: Case) -> str:
@@ -250,10 +254,12 @@ def build_report_data(
     now: dt.datetime | None = None,
     extra_sections: Iterable[ExtraSection] = (),
     extra_notices: Iterable[str] = (),
+    plan_sections: Iterable[PlanSection] = (),
 ) -> ReportData:
     """Assemble the report of ``case`` from its measurements (``Measurements.to_json()``) and scores.
 
-    ``extra_sections`` (from plugins) and ``extra_notices`` are de-identified like every other text.
+    ``extra_sections`` (from plugins), ``extra_notices`` and the texts of ``plan_sections``
+    (:mod:`cned_viewer.report.plan_section`) are de-identified like every other text.
     """
     cned = next(r for r in results if r.score_id == "cned")
     created = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
@@ -286,4 +292,5 @@ def build_report_data(
         footer=f"CNED Viewer {__version__} | mask SHA-256 {checksum} | {created}",
         pdf_title=f"C-NED report {who}".strip(),
         extra_sections=sections,
+        plan_sections=tuple(replace(x, title=scrub(x.title), warnings=tuple(scrub(w) for w in x.warnings)) for x in plan_sections),
     )

@@ -51,7 +51,7 @@ class ReportWriter(Protocol):
     """Writes the PDF of a case (``cned_viewer.render.report_export.write_case_report``, injected from above)."""
 
     def __call__(self, case: Case, path: str, page_size: str, deidentify: bool, *, plugins: Any, options: Any,
-                 numbering: Any) -> Path: ...
+                 numbering: Any, plans: Any) -> Path: ...
 
 
 class CaseFiles:
@@ -169,7 +169,7 @@ class CaseFiles:
 
     # -- report and plugins ----------------------------------------------------------------------------
     def export_report(self, path: str, page_size: str = "a4", deidentify: bool = False) -> bool:
-        """Write the report of the case as it is now (labels, clinical data and overrides, edit log)."""
+        """Write the report of the case as it is now (labels, clinical data and overrides, edit log, resection plans)."""
         session = self.session
         if session.case is None or session.case.labels is None:
             session.fail("open a case with labels first")
@@ -180,8 +180,10 @@ class CaseFiles:
         case, options, writer, plugins = self.snapshot(), session.options, self.report_writer, session.plugins
         measurer = session.edits.measurer
         numbering = measurer.numbering.snapshot() if measurer is not None else None  # lesions numbered as the viewer shows them
+        plans = session.plans.snapshot()[0]  # immutable plans: a worker reads what the user sees now
         session.status.emit(f"Writing the report {path}...", 0)
-        self.reporter.submit(lambda: writer(case, path, page_size, deidentify, plugins=plugins, options=options, numbering=numbering))
+        self.reporter.submit(lambda: writer(case, path, page_size, deidentify, plugins=plugins, options=options, numbering=numbering,
+                                                plans=plans))
         return True
 
     def _report_done(self, path: Path) -> None:
