@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from cned_viewer.core.formatting import format_value
 from cned_viewer.planning import REMNANT, PlanFigures, ResectionPlan
 from cned_viewer.planning.margins import R0_MARGIN_MM
-from cned_viewer.report.report_data import ReportImage
+from cned_viewer.report.images import ReportImage
 
 PLAN_LESION_HEADER = ("#", "Status", "Margin (mm)")
 NO_SFLR = "needs height and weight"

@@ -11,17 +11,16 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cned_viewer import __version__
 from cned_viewer.core.case import Case
 from cned_viewer.core.dicom_text import format_tag
+from cned_viewer.report.images import ReportImage
+from cned_viewer.report.plan_section import PlanSection
 from cned_viewer.scores.evidence import cutoffs_for, evidence_for
 from cned_viewer.scores.inputs import input_warnings
 from cned_viewer.scores.results import InputValue, ScoreResult, format_number
-
-if TYPE_CHECKING:
-    from cned_viewer.report.plan_section import PlanSection
 
 DISCLAIMER = (
     "This report supports, and does not replace, the judgement of the multidisciplinary team. "
@@ -38,14 +37,6 @@ _SHOWN_TAGS = (("PatientName", "Patient"), ("PatientID", "Patient ID"), ("Patien
                ("AccessionNumber", "Accession"), ("InstitutionName", "Institution"), ("Modality", "Modality"))
 REMOVED = "[removed]"
 COUINAUD = "I II III IV V VI VII VIII".split()
-
-
-@dataclass(frozen=True)
-class ReportImage:
-    """A picture for the report (PNG bytes) and its caption."""
-
-    caption: str
-    png: bytes
 
 
 @dataclass(frozen=True)
