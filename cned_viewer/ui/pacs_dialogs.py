@@ -383,11 +383,12 @@ def case_exporter(session: CaseSession) -> Callable[[Path], list[Path]] | None:
     measurements, plugins, options = session.measurements, session.plugins, session.options
     measurer = session.edits.measurer
     numbering = measurer.numbering.snapshot() if measurer is not None else None
+    plans = session.plans.snapshot()[0]  # the resection plans as they are now, as File > Export report has them
 
     def export(folder: Path) -> list[Path]:
         written = export_case(case, "dicom-sr", folder / "cned-sr.dcm", seg_output=folder / "cned-seg.dcm", measurements=measurements).paths
         raise_if_cancelled("export for the PACS")
-        pdf = write_case_report(case, folder / "report.pdf", plugins=plugins, options=options, numbering=numbering)
+        pdf = write_case_report(case, folder / "report.pdf", plugins=plugins, options=options, numbering=numbering, plans=plans)
         source_folder, series_uid = dicom_source_of(case.metadata, "the report for the PACS")
         source = read_source_series(source_folder, series_uid, pixels=False).first
         return [*written, write_encapsulated_pdf(pdf.read_bytes(), source, folder / "cned-report.dcm")]
