@@ -62,6 +62,7 @@ class CaseSession:
     labels_changed = Signal(object)  # an EditRecord (box, target) or None: the labels changed (redraw)
     history_changed = Signal()  # undo / redo / editability changed
     options_changed = Signal(object)  # MeasureOptions
+    clinical_changed = Signal(object)  # ClinicalData the user changed
 
     def __init__(self, executor: Executor | None = None, plugins: PluginManager | None = None,
                  questions: Questions | None = None, report_writer: ReportWriter | None = None,
@@ -287,6 +288,7 @@ class CaseSession:
         if self.case is not None:
             self.case.clinical = clinical
             self.edits.clinical_changed()
+            self.clinical_changed.emit(clinical)
         self.update_scores()
 
     def update_scores(self) -> None:

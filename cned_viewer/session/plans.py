@@ -49,12 +49,11 @@ class CasePlans:
         self._sweeps: dict[tuple[float, float, float], PlaneSweep] = {}
         self._stale = True  # the evaluator is behind the labels
         self._pending: set[str] = set()
-        self._clinical = None
         self._revision = self._saved_revision = 0
         self.figurer = session.executor.channel(self._computed, session.fail)
         session.case_opened.connect(self._case_opened)
         session.measured.connect(self._labels_measured)
-        session.scores_changed.connect(self._clinical_maybe_changed)
+        session.clinical_changed.connect(self._clinical_changed)
 
     # -- the list ------------------------------------------------------------------------------
     @property
@@ -203,7 +202,6 @@ class CasePlans:
         self.active = next(iter(self._plans), None)
         self.figures, self._sweeps, self.evaluator, self._stale = {}, {}, None, True
         self._pending = set(self._plans)
-        self._clinical = case.clinical
         self._revision = self._saved_revision = 0
         self.plans_changed.emit()
 
@@ -213,12 +211,9 @@ class CasePlans:
         self._pending |= set(self._plans)
         self._submit()
 
-    def _clinical_maybe_changed(self, *_args: Any) -> None:
-        case = self.session.case
-        if case is not None and case.clinical != self._clinical:
-            self._clinical = case.clinical
-            self._pending |= set(self._plans)
-            self._submit()
+    def _clinical_changed(self, _clinical: Any) -> None:
+        self._pending |= set(self._plans)
+        self._submit()
 
     def _swept(self, plan: ResectionPlan) -> bool:
         """Figures of a single-plane plan at once from a cached sweep; False when it needs a job."""
