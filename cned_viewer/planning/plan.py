@@ -65,6 +65,18 @@ class CutPlane:
         point = tuple(p + distance_mm * n for p, n in zip(self.point_xyz_mm, self.normal_xyz))
         return replace(self, point_xyz_mm=point)
 
+    def flipped(self) -> CutPlane:
+        """The same plane removing the other side."""
+        return replace(self, normal_xyz=tuple(-v for v in self.normal_xyz))
+
+    @classmethod
+    def through_voxel(cls, geometry: Any, index_zyx: Sequence[float], axis: int) -> CutPlane:
+        """The image plane through voxel ``index_zyx`` across array ``axis`` (0: axial, 1: coronal, 2: sagittal),
+        removing the side of increasing index (``geometry``: a :class:`~cned_viewer.core.geometry.Geometry`)."""
+        point = geometry.index_to_patient_mm(np.asarray(index_zyx, float))
+        normal = geometry.direction_matrix[:, 2 - axis]  # the column of the x, y or z index direction
+        return cls(tuple(float(v) for v in point), tuple(float(v) for v in normal))
+
     def to_json(self) -> dict[str, Any]:
         return {"point_xyz_mm": list(self.point_xyz_mm), "normal_xyz": list(self.normal_xyz)}
 

@@ -81,6 +81,7 @@ class CaseScene:
         self._sources: dict[str, object] = {}  # key -> the vtkPolyData its actor shows
         self.selected_lesion: int | None = None
         self.camera_preset = "anterior"
+        self.covered: frozenset[str] = frozenset()  # structures another layer (a resection plan) draws instead
         self._highlight = None
         self._picker = vtkCellPicker()
         self._picker.SetTolerance(0.0005)
@@ -121,7 +122,7 @@ class CaseScene:
                 mesh, color=self.colour(key), opacity=state.opacity, interpolation="gouraud", scalars=None,
                 show_scalar_bar=False, name=key, render=False, pickable=key == "tumour",
             )
-            actor.SetVisibility(state.visible)
+            actor.SetVisibility(self._shows(key))
             self.actors[key] = actor
         self._picker.InitializePickList()
         if "tumour" in self.actors:
@@ -131,11 +132,22 @@ class CaseScene:
 
     def set_visible(self, key: str, visible: bool) -> None:
         self.states[key].visible = visible
-        if key in self.actors:
-            self.actors[key].SetVisibility(visible)
-            if key == "tumour" and self._highlight is not None:
-                self._highlight.SetVisibility(visible)
-            self.plotter.render()
+        self._apply_visibility()
+        self.plotter.render()
+
+    def cover(self, keys: frozenset[str]) -> None:
+        """Hide ``keys`` whatever their checkbox says, while another layer draws them (empty: show them again)."""
+        self.covered = keys
+        self._apply_visibility()
+
+    def _shows(self, key: str) -> bool:
+        return self.states[key].visible and key not in self.covered
+
+    def _apply_visibility(self) -> None:
+        for key, actor in self.actors.items():
+            actor.SetVisibility(self._shows(key))
+        if self._highlight is not None:
+            self._highlight.SetVisibility(self._shows("tumour"))
 
     def set_opacity(self, key: str, opacity: float) -> None:
         self.states[key].opacity = float(opacity)
@@ -146,12 +158,12 @@ class CaseScene:
     def set_camera(self, preset: str) -> None:
         """Look at the whole scene from ``preset`` (see :data:`CAMERA_PRESETS`)."""
         self.camera_preset = preset
-        bounds = self._bounds()
+        bounds = self.bounds()
         if bounds is not None:
             aim_camera(self.plotter.renderer, bounds, preset)
         self.plotter.render()
 
-    def _bounds(self) -> tuple[float, ...] | None:
+    def bounds(self) -> tuple[float, ...] | None:
         return meshes_bounds(list(self.meshes.values()))
 
     def highlight_lesion(self, lesion_id: int | None) -> None:
@@ -168,7 +180,7 @@ class CaseScene:
                     part, color=tuple(c / 255.0 for c in HIGHLIGHT_RGB), interpolation="gouraud", name="selected_lesion",
                     render=False, pickable=False, show_scalar_bar=False,
                 )
-                self._highlight.SetVisibility(self.states["tumour"].visible)
+                self._highlight.SetVisibility(self._shows("tumour"))
                 mapper = self._highlight.GetMapper()  # drawn over the coincident tumour surface
                 mapper.SetResolveCoincidentTopologyToPolygonOffset()
                 mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(-4.0, -4.0)

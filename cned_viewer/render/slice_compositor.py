@@ -44,8 +44,35 @@ def extract_slice(view: str, index: int, image: np.ndarray, labels: np.ndarray |
     lab = None if labels is None else labels[tuple(take)]
     if view == "axial":
         return SlicePlane(img, lab, sx, sy)
-    flip = (slice(None, None, -1), slice(None))
-    return SlicePlane(img[flip], None if lab is None else lab[flip], sx if view == "coronal" else sy, sz)
+    return SlicePlane(orient(view, img), None if lab is None else orient(view, lab), sx if view == "coronal" else sy, sz)
+
+
+def orient(view: str, plane: np.ndarray) -> np.ndarray:
+    """A ``[z, y, x]`` volume's slice as :func:`extract_slice` shows it (superior at the top off axial)."""
+    return plane if view == "axial" else plane[::-1, :]
+
+
+def region_slice(view: str, index: int, box: tuple[slice, slice, slice], mask: np.ndarray,
+                 shape_zyx: tuple[int, int, int]) -> np.ndarray | None:
+    """Slice ``index`` of a mask given on ``box`` of a ``shape_zyx`` volume, oriented as shown; None when it misses."""
+    axis = AXIS_OF_VIEW[view]
+    if not box[axis].start <= index < box[axis].stop:
+        return None
+    take = [slice(None)] * 3
+    take[axis] = index - box[axis].start
+    others = [b for a, b in enumerate(box) if a != axis]
+    full = np.zeros([n for a, n in enumerate(shape_zyx) if a != axis], bool)
+    full[others[0], others[1]] = mask[tuple(take)]
+    return orient(view, full)
+
+
+def draw_region(rgb: np.ndarray, region: np.ndarray, colour_rgb: tuple[int, int, int], tint: float = 0.2) -> np.ndarray:
+    """``rgb`` with ``region`` tinted by ``colour_rgb`` and its outline drawn solid (a new array)."""
+    out = rgb.astype(np.float32)
+    colour = np.asarray(colour_rgb, np.float32)
+    out[region] = out[region] * (1.0 - tint) + colour * tint
+    out[region & _edges(region.astype(np.uint8))] = colour
+    return np.ascontiguousarray(np.clip(out, 0, 255).astype(np.uint8))
 
 
 def window_to_grey(image: np.ndarray, width: float, level: float) -> np.ndarray:

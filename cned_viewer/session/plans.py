@@ -15,6 +15,11 @@ an edit replaces the plan, so a job in a worker reads a plan nobody changes). Th
 A plan of one plane moved along its normal uses a cached :class:`~cned_viewer.planning.PlaneSweep`: at once,
 without a job, when the evaluator is current and nothing waits. Plan edits are unsaved changes until a
 bundle save (:meth:`saved`); they are not in the recovery saves.
+
+Edits of a plan's content (segments, planes, painted overrides) can be undone (:meth:`undo`, :meth:`redo`):
+each keeps the plan as it was (plans are immutable, so that is one reference; a brush stroke copies the
+overrides once). Consecutive moves of one plane are one step. :attr:`planning` says the user is planning
+(the window's Plan tab is shown): the window's Undo then undoes plan edits.
 """
 
 from __future__ import annotations
@@ -30,14 +35,17 @@ from cned_viewer.core.case import Case
 from cned_viewer.errors import UserError
 from cned_viewer.measure.incremental import IncrementalMeasurer
 from cned_viewer.planning import KEEP, RESECT, CutPlane, PlanEvaluator, PlanFigures, PlaneSweep, ResectionPlan
+from cned_viewer.session.plan_brush import PlanBrush
 
 Box = tuple[slice, slice, slice]
+#: Plan edits kept for undo (each may hold one overrides array).
+UNDO_STEPS = 30
 
 
 class CasePlans:
     """Named resection plans of the open case, the active plan's edits and their live figures (module doc)."""
 
-    plans_changed = Signal()  # plans added, renamed, removed, or another chosen
+    plans_changed = Signal()  # plans added, renamed, removed, another chosen, or the active one edited
     figures_changed = Signal(str, object)  # plan name, its PlanFigures
 
     def __init__(self, session: Any) -> None:
@@ -50,6 +58,10 @@ class CasePlans:
         self._stale = True  # the evaluator is behind the labels
         self._pending: set[str] = set()
         self._revision = self._saved_revision = 0
+        self._undo: list[tuple[ResectionPlan, str]] = []  # (plan before the edit, what the edit was)
+        self._redo: list[tuple[ResectionPlan, str]] = []
+        self.planning = False
+        self.brush = PlanBrush(self)
         self.figurer = session.executor.channel(self._computed, session.fail)
         session.case_opened.connect(self._case_opened)
         session.measured.connect(self._labels_measured)
@@ -80,7 +92,7 @@ class CasePlans:
             raise UserError(f"a resection plan named {plan.name!r} exists already; choose another name")
         self._plans[plan.name] = plan
         self.active = plan.name
-        self._changed({plan.name}, listed=True)
+        self._changed({plan.name})
         return plan
 
     def rename(self, old: str, new: str) -> None:
@@ -95,7 +107,7 @@ class CasePlans:
         if old in self._pending:
             self._pending = (self._pending - {old}) | {plan.name}
         self.active = plan.name if self.active == old else self.active
-        self._changed({plan.name} if plan.name in self._pending else set(), listed=True)  # a running job knows the old name
+        self._changed({plan.name} if plan.name in self._pending else set())  # a running job knows the old name
 
     def remove(self, name: str) -> None:
         self.plan(name)
@@ -104,7 +116,7 @@ class CasePlans:
         self._pending.discard(name)
         if self.active == name:
             self.active = next(iter(self._plans), None)
-        self._changed(set(), listed=True)
+        self._changed(set())
 
     def choose(self, name: str) -> None:
         """Make ``name`` the plan that edits change."""
@@ -114,28 +126,32 @@ class CasePlans:
             self.plans_changed.emit()
 
     # -- editing the active plan ------------------------------------------------------------------
-    def _edit(self, **changes: Any) -> ResectionPlan:
+    def _edit(self, what: str, **changes: Any) -> ResectionPlan:
+        """Replace the active plan by one with ``changes``; ``what`` names the step for undo."""
         plan = self.active_plan
         if plan is None:
             raise UserError("add a resection plan first")
+        if not (what.startswith("move plane") and self._undo and self._undo[-1][1] == what and self._undo[-1][0].name == plan.name):
+            self._undo = [*self._undo[-(UNDO_STEPS - 1):], (plan, what)]
+        self._redo = []
         plan = replace(plan, **changes)
         self._plans[plan.name] = plan
         return plan
 
     def set_segments(self, segments: Iterable[int]) -> None:
-        plan = self._edit(segments=frozenset(segments))
+        plan = self._edit("segments", segments=frozenset(segments))
         self._changed({plan.name})
 
     def add_plane(self, plane: CutPlane) -> int:
         """Add a cutting plane to the active plan; its index."""
-        plan = self._edit(planes=(*self._active_planes(), plane))
+        plan = self._edit("add plane", planes=(*self._active_planes(), plane))
         self._changed({plan.name})
         return len(plan.planes) - 1
 
     def set_plane(self, index: int, plane: CutPlane) -> None:
         planes = list(self._active_planes())
         planes[index] = plane
-        plan = self._edit(planes=tuple(planes))
+        plan = self._edit(f"move plane {index + 1}", planes=tuple(planes))
         if not self._swept(plan):
             self._changed({plan.name})
 
@@ -146,7 +162,7 @@ class CasePlans:
     def remove_plane(self, index: int) -> None:
         planes = list(self._active_planes())
         del planes[index]
-        plan = self._edit(planes=tuple(planes))
+        plan = self._edit("remove plane", planes=tuple(planes))
         self._changed({plan.name})
 
     def _active_planes(self) -> tuple[CutPlane, ...]:
@@ -167,12 +183,61 @@ class CasePlans:
         if voxels is not None:
             index = np.asarray(list(voxels), int).reshape(-1, 3)
             overrides[index[:, 0], index[:, 1], index[:, 2]] = value
-        plan = self._edit(overrides=overrides)
+        self.set_overrides(overrides, "paint resection" if value == RESECT else "keep liver")
+
+    def set_overrides(self, overrides: np.ndarray, what: str = "paint") -> None:
+        """The active plan's overrides become ``overrides`` (a new array, or one only this call's caller writes)."""
+        plan = self._edit(what, overrides=overrides)
         self._changed({plan.name})
+
+    def continue_overrides(self, overrides: np.ndarray) -> None:
+        """A brush stroke went on in ``overrides`` (the array its first move gave): new figures, no new undo step."""
+        plan = self.active_plan
+        if plan is not None:
+            self._plans[plan.name] = replace(plan, overrides=overrides)
+            self._changed({plan.name})
 
     def erase(self, box: Box | None = None, mask: np.ndarray | None = None, voxels: Iterable[tuple[int, int, int]] | None = None) -> None:
         """Keep these voxels whatever the segments and planes say (overrides 2)."""
         self.paint(box, mask, voxels, KEEP)
+
+    # -- undo --------------------------------------------------------------------------------------
+    @property
+    def next_undo(self) -> str | None:
+        """What :meth:`undo` would undo (``"paint resection"``, ``"move plane 1"``...), None when nothing."""
+        return self._undo[-1][1] if self._undo else None
+
+    @property
+    def next_redo(self) -> str | None:
+        return self._redo[-1][1] if self._redo else None
+
+    def undo(self) -> None:
+        self._step(self._undo, self._redo)
+
+    def redo(self) -> None:
+        self._step(self._redo, self._undo)
+
+    def _step(self, source: list[tuple[ResectionPlan, str]], target: list[tuple[ResectionPlan, str]]) -> None:
+        """Put back the plan kept by the last step of ``source`` (its current state goes to ``target``)."""
+        if not source:
+            return
+        plan, what = source.pop()
+        if plan.name in self._plans:
+            target.append((self._plans[plan.name], what))
+            self._plans[plan.name] = plan
+            self.active = plan.name
+            self._changed({plan.name})
+
+    def resected_region(self, name: str | None = None) -> tuple[Box, np.ndarray] | None:
+        """Where plan ``name`` (default: the active one) resects functional liver: (box, mask on it);
+        None while its figures are being computed or without a plan (for the views: the figures never use this)."""
+        plan = self._plans.get(name or self.active or "")
+        evaluator = self.evaluator
+        if plan is None or evaluator is None or self._stale or plan.name not in self.figures:
+            return None
+        region = evaluator.region
+        z0, z1, y0, y1, x0, x1 = region.box
+        return (slice(z0, z1), slice(y0, y1), slice(x0, x1)), evaluator.resected_mask(plan) & region.functional
 
     # -- unsaved changes ------------------------------------------------------------------------------
     @property
@@ -187,10 +252,9 @@ class CasePlans:
         self._saved_revision = revision
 
     # -- figures -------------------------------------------------------------------------------------
-    def _changed(self, names: set[str], listed: bool = False) -> None:
+    def _changed(self, names: set[str]) -> None:
         self._revision += 1
-        if listed:
-            self.plans_changed.emit()
+        self.plans_changed.emit()
         if names:
             self._pending |= names
             self._submit()
@@ -203,6 +267,7 @@ class CasePlans:
         self.figures, self._sweeps, self.evaluator, self._stale = {}, {}, None, True
         self._pending = set(self._plans)
         self._revision = self._saved_revision = 0
+        self._undo, self._redo = [], []
         self.plans_changed.emit()
 
     def _labels_measured(self, _measurements: Any) -> None:

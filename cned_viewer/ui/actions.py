@@ -22,10 +22,12 @@ from cned_viewer.render.slice_compositor import WINDOW_PRESETS
 from cned_viewer.session import CaseSession
 from cned_viewer.ui.cohort_view import open_cohort_results
 from cned_viewer.ui.pacs_dialogs import open_from_pacs, pacs_settings, send_to_pacs
+from cned_viewer.ui.plan_panel import STEP_MM as PLANE_STEP_MM
 
 Window = Any  # the main window (the table is imported by it: no import back)
 
 CAMERA_PRESETS = ("anterior", "posterior", "left", "right", "superior")
+PLAN_BRUSHES = (("off", "Shift+N"), ("resect", "Shift+B"), ("keep", "Shift+K"), ("follow", None))
 EDIT_TOOLS = (("navigate", "N"), ("paint", "B"), ("erase", "E"), ("delete_lesion", None), ("relabel_lesion", None))
 
 
@@ -86,12 +88,55 @@ def _has_labels(session: CaseSession) -> bool:
     return session.case is not None and session.case.labels is not None
 
 
+def _next_step(session: CaseSession, key: str) -> str | None:
+    """What Undo (``key`` "undo") or Redo would act on: the plans' step while planning, else the labels'."""
+    if session.plans.planning:
+        return getattr(session.plans, f"next_{key}")
+    step = getattr(session.edit_session.history, f"next_{key}") if session.editable else None
+    return None if step is None else step.description
+
+
 def _can_undo(session: CaseSession) -> bool:
-    return session.editable and session.edit_session.history.next_undo is not None
+    return _next_step(session, "undo") is not None
 
 
 def _can_redo(session: CaseSession) -> bool:
-    return session.editable and session.edit_session.history.next_redo is not None
+    return _next_step(session, "redo") is not None
+
+
+def _undo(w: Window, key: str) -> None:
+    target = w.session.plans if w.session.plans.planning else w.session
+    getattr(target, key)()
+
+
+def _has_plan(session: CaseSession) -> bool:
+    return session.plans.active is not None
+
+
+def _plan_actions() -> list[Entry]:
+    """The Plan menu: the Plan tab's main inputs, with keys for the ones used while looking at the views."""
+    brush = [Action(f"plan-brush-{name}", "Plan", f"Plan brush: {PLAN_BRUSH_TITLES[name]}",
+                    lambda w, m=name: (_show_plan_tab(w), w.plan_panel.set_brush(None if m == "off" else m)), key, _has_plan)
+             for name, key in PLAN_BRUSHES]
+    return [
+        Action("plan-tab", "Plan", "Show the &Plan tab", _show_plan_tab, "Ctrl+Shift+R", _has_labels),
+        Action("plan-new", "Plan", "&New resection plan", lambda w: (_show_plan_tab(w), w.plan_panel.new_plan()), None, _has_labels),
+        Action("plan-add-plane", "Plan", "Add cutting plane at the crosshair", lambda w: (_show_plan_tab(w), w.plan_panel.add_plane()),
+               None, _has_plan),
+        Action("plan-plane-back", "Plan", "Move cutting plane back 1 mm", lambda w: w.plan_panel.move_plane(-PLANE_STEP_MM), "Ctrl+[", _has_plan),
+        Action("plan-plane-forward", "Plan", "Move cutting plane forward 1 mm", lambda w: w.plan_panel.move_plane(PLANE_STEP_MM), "Ctrl+]",
+               _has_plan),
+        Action("plan-flip", "Plan", "Flip the cutting plane's removed side", lambda w: w.plan_panel.flip_plane(), None, _has_plan),
+        _sep("Plan", 1),
+        *brush,
+    ]
+
+
+PLAN_BRUSH_TITLES = {"off": "off", "resect": "paint the resection", "keep": "paint liver to keep", "follow": "clear painting"}
+
+
+def _show_plan_tab(w: Window) -> None:
+    w.side_tabs.setCurrentWidget(w.plan_panel)
 
 
 def _editable(session: CaseSession) -> bool:
@@ -120,8 +165,8 @@ def main_window_actions() -> list[Entry]:
         Action("export-report", "File", "Export &report...", lambda w: w.dialogs.export_report(), "Ctrl+P", _has_labels),
         _sep("File", 2),
         Action("quit", "File", "&Quit", lambda w: w.close(), "Ctrl+Q"),
-        Action("undo", "Edit", "&Undo", lambda w: w.session.undo(), "Ctrl+Z", _can_undo),
-        Action("redo", "Edit", "&Redo", lambda w: w.session.redo(), "Ctrl+Shift+Z", _can_redo),
+        Action("undo", "Edit", "&Undo", lambda w: _undo(w, "undo"), "Ctrl+Z", _can_undo),
+        Action("redo", "Edit", "&Redo", lambda w: _undo(w, "redo"), "Ctrl+Shift+Z", _can_redo),
         _sep("Edit", 1),
         Action("fill-holes", "Edit", "&Fill holes (active label)", lambda w: w.session.fill_holes(), None, _editable),
         Action("remove-islands", "Edit", "Remove &islands smaller than...", lambda w: w.dialogs.remove_islands(), None, _editable),
@@ -130,6 +175,7 @@ def main_window_actions() -> list[Entry]:
         Action("brush-smaller", "Edit", "Smaller brush", lambda w: w.edit_dock.step_radius(-1), "["),
         Action("brush-larger", "Edit", "Larger brush", lambda w: w.edit_dock.step_radius(1), "]"),
         Placeholder("segment", "&Segment"),
+        *_plan_actions(),
         Action("plugins", "Tools", "&Plugins...", lambda w: w.show_plugins()),
         Action("measure-settings", "Tools", "&Measurement settings...", lambda w: w.show_measure_settings()),
         Action("pacs-settings", "Tools", "PA&CS settings...", lambda w: pacs_settings(w)),
@@ -148,9 +194,10 @@ def update_enabled(actions: dict[str, QAction], entries: Iterable[Entry], sessio
     for entry in entries:
         if isinstance(entry, Action) and entry.when is not None:
             actions[entry.id].setEnabled(entry.when(session))
-    history = session.edit_session.history if session.editable else None
-    for key, step in (("undo", history and history.next_undo), ("redo", history and history.next_redo)):
-        actions[key].setText(f"&{key.capitalize()} {step.description}" if step else f"&{key.capitalize()}")
+    for key in ("undo", "redo"):
+        step = _next_step(session, key)
+        plan = "plan: " if step and session.plans.planning else ""
+        actions[key].setText(f"&{key.capitalize()} {plan}{step}" if step else f"&{key.capitalize()}")
 
 
 def check_shortcuts(entries: Iterable[Entry]) -> None:
@@ -213,7 +260,9 @@ MOUSE_HELP = (
     "Lesion table: click a row to highlight the lesion in 3D and move the slices to its centre; "
     "right click to delete or relabel it.\n"
     "Editing (Edit labels dock): with Paint or Erase, a left drag in a slice view paints; a whole stroke is one undo step.\n"
-    "Segment menu: click seeds in a slice view, then Run (Cancel stops it); the result is one undo step."
+    "Segment menu: click seeds in a slice view, then Run (Cancel stops it); the result is one undo step.\n"
+    "Plan tab: segment buttons, cutting planes (added through the crosshair; in 3D drag the plane widget) and the plan brush "
+    "(left drag paints the resected region, Keep paints liver to keep); while the tab is shown, Undo undoes plan edits."
 )
 
 

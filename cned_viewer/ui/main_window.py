@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.views, self.view3d, self.lesion_table, self.score_panel = p.views, p.view3d, p.lesion_table, p.score_panel
         self.clinical_form, self.case_info, self.display_toolbar = p.clinical_form, p.case_info, p.display_toolbar
         self.edit_dock, self.segment_panel, self.side_tabs = p.edit_dock, p.segment_panel, p.side_tabs
+        self.plan_panel, self.plan_display = p.plan_panel, p.plan_display
         self.setCentralWidget(p.central_widget())
         self.addToolBar(p.display_toolbar)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, p.edit_dock)
@@ -89,8 +90,10 @@ class MainWindow(QMainWindow):
         self.segment_menu = self.plugin_menus.segment_menu
         menus["View"].addAction(self.edit_dock.toggleViewAction())
         refresh = self.update_actions
-        for signal in (self.session.history_changed, self.session.case_opened, self.session.measured):
+        for signal in (self.session.history_changed, self.session.case_opened, self.session.measured,
+                       self.session.plans.plans_changed, self.session.plans.figures_changed):
             signal.connect(refresh)
+        self.side_tabs.currentChanged.connect(refresh)
         refresh()
 
     def update_actions(self, *_: object) -> None:

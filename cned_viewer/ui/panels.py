@@ -17,6 +17,8 @@ from cned_viewer.ui.clinical_form import ClinicalForm
 from cned_viewer.ui.display_toolbar import DisplayToolbar
 from cned_viewer.ui.edit_toolbar import EditDock
 from cned_viewer.ui.lesion_table import LesionTable
+from cned_viewer.ui.plan_display import PlanDisplay
+from cned_viewer.ui.plan_panel import PlanPanel
 from cned_viewer.ui.score_panel import ScorePanel
 from cned_viewer.ui.segment_panel import SegmentPanel
 from cned_viewer.ui.slice_view import SliceView
@@ -39,6 +41,8 @@ class Panels:
         self.edit_dock.setEnabled(False)
         self.segment_panel = SegmentPanel(session, self.views, parent)
         self.segment_panel.hide()
+        self.plan_panel = PlanPanel(session, lambda: self.views["axial"].crosshair)
+        self.plan_display = PlanDisplay(session, self.views, self.view3d, self.plan_panel)
         self.side_tabs = QTabWidget()
         self._connect()
 
@@ -48,11 +52,14 @@ class Panels:
             view.point_picked.connect(self.set_point)
             view.cursor_text.connect(lambda text: self.status_bar.showMessage(text))
             view.window_dragged.connect(self.set_window)
-            view.stroke_pressed.connect(lambda voxel, v=view: session.press(v.view, voxel))
-            view.stroke_moved.connect(session.move)
-            view.stroke_released.connect(session.release)
+            view.stroke_pressed.connect(lambda voxel, v=view: self._press(v.view, voxel))
+            view.stroke_moved.connect(lambda voxel: (session.plans.brush if session.plans.brush.active else session).move(voxel))
+            view.stroke_released.connect(lambda: (session.plans.brush if session.plans.brush.active else session).release())
             view.voxel_clicked.connect(self._voxel_clicked)
         self.edit_dock.settings_changed.connect(self.tool_changed)
+        self.plan_panel.brush_changed.connect(lambda _mode: self.tool_changed(self.edit_dock.settings))
+        self.plan_panel.radius_box.valueChanged.connect(lambda _mm: self.tool_changed(self.edit_dock.settings))
+        self.side_tabs.currentChanged.connect(lambda _i: self.plan_display.show(self.side_tabs.currentWidget() is self.plan_panel))
         self.segment_panel.view_mode.connect(self.set_view_mode)
         self.lesion_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.lesion_table.customContextMenuRequested.connect(self._lesion_menu)
@@ -75,7 +82,7 @@ class Panels:
         for i in range(2):
             layout.setColumnStretch(i, 1)
             layout.setRowStretch(i, 1)
-        for widget, title in ((self.lesion_table, "Lesions"), (self.clinical_form, "Clinical"), (self.case_info, "Case")):
+        for widget, title in ((self.lesion_table, "Lesions"), (self.clinical_form, "Clinical"), (self.plan_panel, "Plan"), (self.case_info, "Case")):
             self.side_tabs.addTab(widget, title)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.score_panel)
@@ -122,18 +129,27 @@ class Panels:
     # -- tools -----------------------------------------------------------------------------------
     def tool_changed(self, settings: ToolSettings) -> None:
         self.session.tool = settings
-        mode = "brush" if settings.brushes else "click" if settings.tool in ("delete_lesion", "relabel_lesion") else "navigate"
+        mode = "brush" if settings.brushes or self.session.plans.brush.active else "click" if settings.tool in ("delete_lesion", "relabel_lesion") else "navigate"
         for view in self.views.values():
             view.set_mode(mode)
-            view.set_brush_radius(settings.radius_mm)
+            view.set_brush_radius(self.plan_panel.radius_box.value() if self.session.plans.brush.active else settings.radius_mm)
 
     def set_view_mode(self, mode: str | None) -> None:
-        """Force a slice-view mode (``click`` for plugin seeds); None: back to the edit tool's mode."""
+        """Force a slice-view mode (``click`` for plugin seeds, ``brush`` for the plan brush); None: back to the edit tool's mode."""
+        if mode is None and self.session.plans.brush.active:
+            mode = "brush"
         if mode is None:
             self.tool_changed(self.edit_dock.settings)
             return
         for view in self.views.values():
             view.set_mode(mode)
+
+    def _press(self, plane: str, voxel: tuple[int, int, int]) -> None:
+        """A left drag starts: the plan brush's stroke when it is on, else the edit tool's."""
+        if self.session.plans.brush.active:
+            self.session.plans.brush.press(plane, voxel, self.plan_panel.radius_box.value())  # type: ignore[arg-type]
+        else:
+            self.session.press(plane, voxel)
 
     def _voxel_clicked(self, voxel: tuple[int, int, int]) -> None:
         if self.segment_panel.isVisible() and self.segment_panel.segmenter is not None:

@@ -4,7 +4,7 @@ Mouse: left click/drag sets the crosshair point (all views follow), wheel = next
 Ctrl+wheel = zoom, middle drag (or Shift+left) = pan, right drag = window/level. Keys:
 Up/Down or PgUp/PgDown = slice, R = reset zoom. The cursor readout follows the slice under a
 still mouse (wheel, keys, label edits). Patient directions (LPS letters) mark the edges and the
-slice position in mm is shown. In ``brush`` mode (paint/erase) the left drag
+slice position in mm is shown. A resection plan's region is tinted and outlined in yellow. In ``brush`` mode (paint/erase) the left drag
 emits ``stroke_pressed`` / ``stroke_moved`` / ``stroke_released`` instead and a circle of the
 brush's physical size follows the mouse; in ``click`` mode (lesion tools, plugin seeds) a left
 click emits ``voxel_clicked``. Navigation stays on the other buttons and on Shift+left. The pure mapping lives in
@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from cned_viewer.core.case import Case
-from cned_viewer.render.slice_compositor import AXIS_OF_VIEW, WINDOW_PRESETS, composite, extract_slice
+from cned_viewer.render.slice_compositor import AXIS_OF_VIEW, WINDOW_PRESETS, composite, draw_region, extract_slice, region_slice
 from cned_viewer.render.slice_geometry import (
     ViewTransform,
     dragged_window,
@@ -33,6 +33,7 @@ from cned_viewer.render.slice_geometry import (
 CROSSHAIR_COLOUR = QColor(80, 220, 120, 200)
 TEXT_COLOUR = QColor(230, 230, 120)
 BRUSH_COLOUR = QColor(255, 255, 255, 220)
+RESECTION_RGB = (245, 204, 77)  # the resected liver's yellow, as in 3D
 
 
 class SliceView(QWidget):
@@ -66,6 +67,7 @@ class SliceView(QWidget):
         self._mouse: QPointF | None = None
         self._stroking = False
         self.seeds: list[tuple[tuple[int, int, int], QColor]] = []  # plugin seeds shown as dots
+        self.resection: tuple[tuple[slice, slice, slice], np.ndarray] | None = None  # a plan's resected region (box, mask)
         self.setMinimumSize(160, 160)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.WheelFocus)
@@ -81,7 +83,7 @@ class SliceView(QWidget):
     def set_case(self, case: Case | None) -> None:
         self.case = case
         self.index = self.slice_count // 2
-        self.crosshair = None
+        self.crosshair, self.resection = None, None
         self.zoom, self.pan = 1.0, (0.0, 0.0)
         self.refresh()
 
@@ -109,6 +111,11 @@ class SliceView(QWidget):
         self.outline = self.outline if outline is None else outline
         self.refresh()
 
+    def set_resection(self, region: tuple[tuple[slice, slice, slice], np.ndarray] | None) -> None:
+        """Outline a resection plan's region (box, mask on it) in yellow; None: no plan shown."""
+        self.resection = region
+        self.refresh()
+
     def reset_zoom(self) -> None:
         self.zoom, self.pan = 1.0, (0.0, 0.0)
         self.update()
@@ -122,6 +129,9 @@ class SliceView(QWidget):
             plane = extract_slice(self.view, self.index, self.case.image.array, labels, self.case.image.geometry)
             table = self.case.labels.table if self.case.labels is not None else None
             rgb = composite(plane, *self.window, table, self.opacity, self.outline)
+            region = None if self.resection is None else region_slice(self.view, self.index, *self.resection, self.case.image.array.shape)
+            if region is not None and region.any():
+                rgb = draw_region(rgb, region, RESECTION_RGB)
             height, width, _ = rgb.shape
             self._picture = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
             self._pixel_mm = (plane.pixel_width_mm, plane.pixel_height_mm)

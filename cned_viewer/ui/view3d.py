@@ -4,7 +4,9 @@ The pyvistaqt ``QtInteractor`` is a member of this widget, not its base class. W
 display server that can host it (Qt's ``offscreen`` platform), the same scene is rendered
 offscreen by pyvista and shown as a picture, so the window still shows the 3D model.
 Left click on a lesion (without dragging) selects it. An orientation cube (R/L, A/P, S/I) in the
-lower left corner turns with the camera.
+lower left corner turns with the camera. A resection plan is shown over the model (:class:`PlanScene`);
+in the interactive view the selected cutting plane has a VTK plane widget: dragging it (its centre
+moves it, its arrow turns it) moves the plan's plane.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QL
 
 from cned_viewer.mesh.case_meshes import CaseMeshes
 from cned_viewer.render.offscreen import prefer_egl_without_display
+from cned_viewer.planning import CutPlane
 from cned_viewer.render.orientation_marker import OrientationMarker
+from cned_viewer.render.plan_scene import PlanScene, Surface
 from cned_viewer.render.scene import CAMERA_PRESETS, STRUCTURES, CaseScene
 
 CLICK_TOLERANCE_PX = 4
@@ -56,6 +60,8 @@ class View3D(QWidget):
         self.canvas.setSizePolicy(policy, policy)
         self.canvas.setMinimumSize(160, 160)
         self.scene = CaseScene(self.plotter)
+        self.plan = PlanScene(self.scene)
+        self._widget_plane: CutPlane | None = None
         self.marker = OrientationMarker(self.plotter)  # R/L, A/P, S/I cube in the corner, also offscreen
         self.visibility_boxes: dict[str, QCheckBox] = {}
         self.opacity_sliders: dict[str, QSlider] = {}
@@ -99,6 +105,37 @@ class View3D(QWidget):
         self.scene.set_meshes(meshes)
         self.marker.cube.SetVisibility(bool(self.scene.actors))  # no model, no directions to show
         self._show_static()
+
+    def show_plan(self, surfaces: list[Surface] | None, planes: tuple[CutPlane, ...] = ()) -> None:
+        """Show a resection plan's parts and cut planes over the model (None: the model alone)."""
+        if surfaces is None:
+            self.plan.clear()
+        else:
+            self.plan.show(surfaces, planes)
+        self._show_static()
+
+    def edit_plane(self, plane: CutPlane | None, moved=None) -> None:
+        """Put the plane widget on ``plane`` (interactive view only); ``moved(CutPlane)`` when the user drags it."""
+        if not self.interactive:
+            return
+        self.plotter.clear_plane_widgets()
+        self._widget_plane = plane
+        bounds = self.plan.bounds or self.scene.bounds()
+        if plane is None or moved is None or bounds is None:
+            return
+
+        def dragged(normal, origin) -> None:
+            current = self._widget_plane
+            normal = tuple(float(v) for v in normal)
+            if current is not None and sum(a * b for a, b in zip(normal, current.normal_xyz)) < 0:
+                normal = tuple(-v for v in normal)  # the widget may turn its arrow over: keep the side removed
+            new = CutPlane(tuple(float(v) for v in origin), normal)
+            if current is None or new != current:
+                self._widget_plane = new
+                moved(new)
+
+        self.plotter.add_plane_widget(dragged, normal=plane.normal_xyz, origin=plane.point_xyz_mm, bounds=bounds,
+                                      implicit=False, test_callback=False, outline_translation=False)
 
     def highlight_lesion(self, lesion_id: int | None) -> None:
         self.scene.highlight_lesion(lesion_id)

@@ -48,12 +48,18 @@ class _Task(QRunnable):
             with cancel_scope(lambda: self.current() != self.generation):  # a newer submit or cancel() stops the job
                 result = self.job()
         except UserError as error:
-            self.signals.failed.emit(self.generation, str(error))
+            self._emit(self.signals.failed, str(error))
         except Exception as error:  # noqa: BLE001 - reported to the user, never crashes the app
             traceback.print_exc()
-            self.signals.failed.emit(self.generation, f"internal error: {type(error).__name__}: {error}")
+            self._emit(self.signals.failed, f"internal error: {type(error).__name__}: {error}")
         else:
-            self.signals.finished.emit(self.generation, result)
+            self._emit(self.signals.finished, result)
+
+    def _emit(self, signal: Any, value: object) -> None:
+        try:
+            signal.emit(self.generation, value)
+        except RuntimeError:  # the window that asked was closed meanwhile: nobody is left to tell
+            pass
 
 
 class BackgroundRunner(QObject):

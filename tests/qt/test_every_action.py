@@ -119,6 +119,7 @@ def _reset_zoom(window, dialogs, run) -> None:
 
 
 def _undo_redo(window, dialogs, run_undo, run_redo) -> None:
+    window.side_tabs.setCurrentWidget(window.lesion_table)  # not planning: Undo acts on the labels
     lesion = window.session.measurements.lesions[0]
     before = window.session.case.labels.array.copy()
     window.session.delete_lesion(lesion.id)
@@ -155,7 +156,73 @@ def _new_demo(window, dialogs, run) -> None:
     assert window.session.loader.busy or window.session.case is not old
 
 
+def _plan_ready(window, plane: bool = False):
+    """The window with an active resection plan (and, with ``plane``, a cutting plane chosen in the Plan tab)."""
+    plans = window.session.plans
+    if plans.active is None:
+        window.plan_panel.new_plan()
+    if plane and not plans.active_plan.planes:
+        window.plan_panel.add_plane()
+    return plans
+
+
+def _plan_tab(window, dialogs, run) -> None:
+    window.side_tabs.setCurrentIndex(0)
+    run()
+    assert window.side_tabs.currentWidget() is window.plan_panel and window.session.plans.planning
+
+
+def _plan_new(window, dialogs, run) -> None:
+    count = len(window.session.plans.names)
+    run()
+    assert len(window.session.plans.names) == count + 1 and window.side_tabs.currentWidget() is window.plan_panel
+
+
+def _plan_add_plane(window, dialogs, run) -> None:
+    plans = _plan_ready(window)
+    count = len(plans.active_plan.planes)
+    run()
+    assert len(plans.active_plan.planes) == count + 1 and window.plan_panel.plane_list.count() == count + 1
+
+
+def _plan_move(step_mm: float) -> Callable:
+    def check(window, dialogs, run) -> None:
+        plans = _plan_ready(window, plane=True)
+        index = window.plan_panel.selected_plane() or 0
+        offset = plans.active_plan.planes[index].offset_mm
+        run()
+        assert plans.active_plan.planes[index].offset_mm == pytest.approx(offset + step_mm)
+
+    return check
+
+
+def _plan_flip(window, dialogs, run) -> None:
+    plans = _plan_ready(window, plane=True)
+    index = window.plan_panel.selected_plane() or 0
+    normal = plans.active_plan.planes[index].normal_xyz
+    run()
+    assert plans.active_plan.planes[index].normal_xyz == tuple(-v for v in normal)
+
+
+def _plan_brush(mode: str) -> Callable:
+    def check(window, dialogs, run) -> None:
+        plans = _plan_ready(window)
+        plans.brush.set_mode("keep" if mode != "keep" else None)
+        run()
+        assert plans.brush.mode == (None if mode == "off" else mode) and window.plan_panel.brush_buttons[plans.brush.mode].isChecked()
+        assert all((view.mode == "brush") == (mode != "off" or window.edit_dock.settings.brushes) for view in window.views.values())
+
+    return check
+
+
 CHECKS: dict[str, Callable] = {
+    "plan-tab": _plan_tab,
+    "plan-new": _plan_new,
+    "plan-add-plane": _plan_add_plane,
+    "plan-plane-back": _plan_move(-1.0),
+    "plan-plane-forward": _plan_move(1.0),
+    "plan-flip": _plan_flip,
+    **{f"plan-brush-{mode}": _plan_brush(mode) for mode in ("off", "resect", "keep", "follow")},
     "open-dicom": _dialog_opened("folder"),
     "open-image": _dialog_opened("open file"),
     "open-labels": _dialog_opened("open file"),

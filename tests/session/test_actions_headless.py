@@ -25,6 +25,7 @@ from cned_viewer.io.masks import load_labels, save_labels
 from cned_viewer.measure import MeasureOptions
 from tests.session.action_ids import ACTIONS, action_ids
 from tests.session.helpers import STROKE, paint, synthetic_dicom_case, voxels
+from tests.session.plan_action_checks import PLAN_CHECKS
 
 
 @dataclasses.dataclass
@@ -210,6 +211,7 @@ HEADLESS: dict[str, Callable[[Ctx], None]] = {
     "fill-holes": fill_holes, "remove-islands": remove_islands, "brush-smaller": brush(-1), "brush-larger": brush(1),
     "measure-settings": measure_settings,
     **{f"tool-{name}": tool(name) for name in ("navigate", "paint", "erase", "delete_lesion", "relabel_lesion")},
+    **PLAN_CHECKS,
 }
 
 VIEW_ONLY: dict[str, str] = {
@@ -221,6 +223,7 @@ VIEW_ONLY: dict[str, str] = {
     "about": "shows the version and licences",
     "plugins": "shows the plugin list; enabling one is the PluginManager's (tests/plugins)",
     "pacs-settings": "edits the PACS connection settings, not the case (tests/unit/pacs)",
+    "plan-tab": "shows the Plan tab (Undo and Redo of plan edits while it is shown: tests/qt/test_plan_tab.py)",
 }
 
 
