@@ -135,7 +135,7 @@ class View3D(QWidget):
                 moved(new)
 
         self.plotter.add_plane_widget(dragged, normal=plane.normal_xyz, origin=plane.point_xyz_mm, bounds=bounds,
-                                      implicit=False, test_callback=False, outline_translation=False)
+                                      implicit=True, test_callback=False, outline_translation=False, outline_opacity=0.3)
 
     def highlight_lesion(self, lesion_id: int | None) -> None:
         self.scene.highlight_lesion(lesion_id)
