@@ -118,7 +118,7 @@ class View3D(QWidget):
         """Put the plane widget on ``plane`` (interactive view only); ``moved(CutPlane)`` when the user drags it."""
         if not self.interactive:
             return
-        self.plotter.clear_plane_widgets()
+        self.plotter.widgets.clear_plane_widgets()
         self._widget_plane = plane
         bounds = self.plan.bounds or self.scene.bounds()
         if plane is None or moved is None or bounds is None:
@@ -134,7 +134,7 @@ class View3D(QWidget):
                 self._widget_plane = new
                 moved(new)
 
-        self.plotter.add_plane_widget(dragged, normal=plane.normal_xyz, origin=plane.point_xyz_mm, bounds=bounds,
+        self.plotter.widgets.add_plane_widget(dragged, normal=plane.normal_xyz, origin=plane.point_xyz_mm, bounds=bounds,
                                       implicit=True, test_callback=False, outline_translation=False, outline_opacity=0.3)
 
     def highlight_lesion(self, lesion_id: int | None) -> None:

@@ -147,8 +147,8 @@ def test_the_3d_plane_widget_moves_the_plan_plane(qtbot, gui_window, wait_ready)
     window.plan_panel.new_plan()
     window.plan_panel.add_plane()
     plans = window.session.plans
-    qtbot.waitUntil(lambda: bool(window.view3d.plotter.plane_widgets), timeout=60_000)
-    widget = window.view3d.plotter.plane_widgets[0]
+    qtbot.waitUntil(lambda: bool(window.view3d.plotter.widgets.plane_widgets), timeout=60_000)
+    widget = window.view3d.plotter.widgets.plane_widgets[0]
     plane = plans.active_plan.planes[0]
     origin = np.asarray(plane.point_xyz_mm) + 5.0 * np.asarray(plane.normal_xyz)
     widget.SetOrigin(*origin)
