@@ -18,7 +18,8 @@ import SimpleITK as sitk
 from cned_viewer.core.labels import LabelMap
 from cned_viewer.core.volume import Volume
 from cned_viewer.followup.transform import PhysicalMap
-from cned_viewer.registration.masks import mask_image, working_images
+from cned_viewer.errors import UserError
+from cned_viewer.registration.masks import liver_mask, mask_image, working_images
 from cned_viewer.registration.quality import MAX_MEAN_SURFACE_DISTANCE_MM, MIN_LIVER_DICE, Quality, liver_quality
 
 RANDOM_SEED = 20240517  # fixed sampling: the same scans give the same result
@@ -95,6 +96,10 @@ def physical_map(baseline_to_followup: sitk.Transform) -> PhysicalMap:
 def register_followup(baseline_image: Volume, baseline_labels: LabelMap, followup_image: Volume,
                       followup_labels: LabelMap) -> Registration:
     """The map of follow-up points into baseline space (module doc), with the liver Dice and surface distance."""
+    for labels, which in ((baseline_labels, "baseline"), (followup_labels, "follow-up")):
+        if not liver_mask(labels).any():
+            raise UserError(f"the {which} labels hold no liver (parenchyma or tumour): the registration is driven by the "
+                            "liver masks; give labels with the liver drawn (value 1)")
     fixed_mask, fixed_ct = working_images(baseline_image, baseline_labels)
     moving_mask, moving_ct = working_images(followup_image, followup_labels)
     rigid = _rigid(fixed_mask, moving_mask)

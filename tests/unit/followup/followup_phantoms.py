@@ -22,9 +22,9 @@ LIVER = ((0.0, 0.0, 0.0), (44.0, 34.0, 26.0))  # centre and semi-axes (mm)
 LOBE = ((-30.0, 18.0, 6.0), (18.0, 16.0, 14.0))  # a bump that breaks the ellipsoid's symmetry
 #: Lesion centres (mm) and radii at baseline and follow-up (0: gone).
 BASELINE_LESIONS = {"A": ((-18.0, -8.0, 0.0), 8.0), "B": ((20.0, 12.0, -6.0), 6.0), "C": ((14.0, -14.0, 8.0), 4.0),
-                    "D": ((24.0, -14.0, 8.0), 4.0), "E": ((0.0, 14.0, 4.0), 7.0)}
+                    "D": ((24.0, -14.0, 8.0), 4.0), "E": ((0.0, 14.0, 4.0), 7.5)}
 FOLLOWUP_LESIONS = {"A": ((-18.0, -8.0, 0.0), 8.0 * 0.5 ** (1 / 3)), "C": ((14.0, -14.0, 8.0), 6.5),
-                    "D": ((24.0, -14.0, 8.0), 6.5), "E": ((0.0, 14.0, 4.0), 7.0), "N": ((-4.0, -16.0, -10.0), 5.0)}
+                    "D": ((24.0, -14.0, 8.0), 6.5), "E": ((0.0, 14.0, 4.0), 7.5), "N": ((-4.0, -16.0, -10.0), 5.0)}
 
 
 def rotation(angles_deg: tuple[float, float, float]) -> np.ndarray:
@@ -44,7 +44,7 @@ def _inside(points: np.ndarray, centre_axes: tuple) -> np.ndarray:
     return (((points - np.asarray(centre)) / np.asarray(axes)) ** 2).sum(axis=-1) <= 1.0
 
 
-def _scan(lesions: dict, motion: PhysicalMap | None) -> tuple[Volume, LabelMap]:
+def scan(lesions: dict, motion: PhysicalMap | None) -> tuple[Volume, LabelMap]:
     index = np.stack(np.meshgrid(*(np.arange(n) for n in SHAPE), indexing="ij"), axis=-1).reshape(-1, 3)
     points = GEOMETRY.index_to_patient_mm(index)
     if motion is not None:
@@ -70,4 +70,5 @@ class Pair:
 
 
 def synthetic_pair() -> Pair:
-    return Pair(*_scan(BASELINE_LESIONS, None), *_scan(FOLLOWUP_LESIONS, MOTION))
+    """The pair of the module doc: baseline unmoved, follow-up moved by :data:`MOTION`."""
+    return Pair(*scan(BASELINE_LESIONS, None), *scan(FOLLOWUP_LESIONS, MOTION))
