@@ -15,7 +15,7 @@ import traceback
 from cned_viewer import __version__
 from cned_viewer.errors import UserError
 
-COMMAND_MODULES = ("gui", "info", "measure", "plan", "score", "batch", "cohort", "report", "plugins", "screenshot", "pacs", "warm_up")
+COMMAND_MODULES = ("gui", "info", "measure", "plan", "compare", "score", "batch", "cohort", "report", "plugins", "screenshot", "pacs", "warm_up")
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -41,7 +42,7 @@ def _register_fonts() -> tuple[str, str]:
     return "CNED-Regular", "CNED-Bold"
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
     regular, bold = _register_fonts()
     base = ParagraphStyle("base", fontName=regular, fontSize=8.5, leading=10.5)
     return {
@@ -57,12 +58,12 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
+def paragraph(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def _table(rows, widths, styles, header: bool = False) -> Table:
-    cells = [[_p(str(c), styles["cellbold" if header and r == 0 else "cell"]) for c in row] for r, row in enumerate(rows)]
+def table(rows, widths, styles, header: bool = False) -> Table:
+    cells = [[paragraph(str(c), styles["cellbold" if header and r == 0 else "cell"]) for c in row] for r, row in enumerate(rows)]
     table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName),
@@ -80,28 +81,28 @@ def _table(rows, widths, styles, header: bool = False) -> Table:
 def _cned_block(data: ReportData, styles, width: float) -> list:
     result = data.cned
     headline = f"C-NED {result.total_text()}"
-    flow = [_p(headline, styles["score"])]
+    flow = [paragraph(headline, styles["score"])]
     if not result.complete:
-        flow.append(_p("INCOMPLETE: missing " + ", ".join(result.missing_labels()) + ". No total is given until every input is known.", styles["warn"]))
-    flow.append(_table([CNED_ITEM_HEADER] + list(data.cned_items), [0.3 * width, 0.1 * width, 0.6 * width], styles, header=True))
+        flow.append(paragraph("INCOMPLETE: missing " + ", ".join(result.missing_labels()) + ". No total is given until every input is known.", styles["warn"]))
+    flow.append(table([CNED_ITEM_HEADER] + list(data.cned_items), [0.3 * width, 0.1 * width, 0.6 * width], styles, header=True))
     for message in result.borderline:
-        flow.append(_p("BORDERLINE: " + message.removeprefix("borderline: "), styles["warn"]))
+        flow.append(paragraph("BORDERLINE: " + message.removeprefix("borderline: "), styles["warn"]))
     flow.append(Spacer(1, 3))
-    flow.append(_table([("What the source reported", "")] + list(data.cned_evidence), [0.45 * width, 0.55 * width], styles, header=True))
-    flow.append(_p(f"Source: {data.cned_citation}. Group figures are the paper's, for its cohort; they are not a prediction for this patient.", styles["small"]))
+    flow.append(table([("What the source reported", "")] + list(data.cned_evidence), [0.45 * width, 0.55 * width], styles, header=True))
+    flow.append(paragraph(f"Source: {data.cned_citation}. Group figures are the paper's, for its cohort; they are not a prediction for this patient.", styles["small"]))
     return flow
 
 
 def _plan_section(section, styles, width: float) -> list:
     """One "Resection plan" section (:class:`cned_viewer.report.plan_section.PlanSection`)."""
-    flow = [_p(section.title, styles["h2"]), _table(list(section.figures), [0.3 * width, 0.7 * width], styles)]
+    flow = [paragraph(section.title, styles["h2"]), table(list(section.figures), [0.3 * width, 0.7 * width], styles)]
     if section.lesions:
-        lesions = _table([section.lesion_header] + list(section.lesions), [0.1 * width, 0.2 * width, 0.2 * width], styles, header=True)
+        lesions = table([section.lesion_header] + list(section.lesions), [0.1 * width, 0.2 * width, 0.2 * width], styles, header=True)
         lesions.hAlign = "LEFT"
         flow += [Spacer(1, 3), lesions]
-    flow += [_p(section.remnant_lesions, styles["base"]), _p(section.margin_method, styles["small"]),
-             _p(section.verdict, styles["bold" if section.ned else "warn"])]
-    flow += [_p(f"Note: {text}", styles["small"]) for text in section.warnings]
+    flow += [paragraph(section.remnant_lesions, styles["base"]), paragraph(section.margin_method, styles["small"]),
+             paragraph(section.verdict, styles["bold" if section.ned else "warn"])]
+    flow += [paragraph(f"Note: {text}", styles["small"]) for text in section.warnings]
     if section.image is not None:
         flow += _images([section.image], styles, 0.6 * width)
     return [KeepTogether(flow)]
@@ -114,7 +115,7 @@ def _images(images, styles, width: float) -> list:
         reader = Image(io.BytesIO(image.png))
         scale = cell_width / reader.imageWidth
         pictures.append(Image(io.BytesIO(image.png), width=cell_width, height=reader.imageHeight * scale))
-        captions.append(_p(image.caption, styles["small"]))
+        captions.append(paragraph(image.caption, styles["small"]))
     table = Table([pictures, captions], colWidths=[width / len(images)] * len(images))
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
     return [table]
@@ -122,27 +123,27 @@ def _images(images, styles, width: float) -> list:
 
 def build_story(data: ReportData, width: float) -> list:
     """The flowables of the report, in reading order."""
-    s = _styles()
-    story = [_p(data.title, s["title"]), Spacer(1, 2)]
-    story.append(_table(_pairs_in_columns(data.identification), [0.16 * width, 0.34 * width] * 2, s))
-    story += [_p("C-NED score (Li et al. 2022): conversion to no evidence of disease", s["h2"])] + _cned_block(data, s, width)
-    story += [_p("Other scores", s["h2"]), _table([SCORE_HEADER] + list(data.other_scores), [0.22 * width, 0.28 * width, 0.12 * width, 0.38 * width], s, header=True)]
-    story += [_p("Measurements (voxel counts x voxel volume; never mesh volumes)", s["h2"]), _table(list(data.measurements), [0.3 * width, 0.7 * width], s)]
+    s = styles()
+    story = [paragraph(data.title, s["title"]), Spacer(1, 2)]
+    story.append(table(_pairs_in_columns(data.identification), [0.16 * width, 0.34 * width] * 2, s))
+    story += [paragraph("C-NED score (Li et al. 2022): conversion to no evidence of disease", s["h2"])] + _cned_block(data, s, width)
+    story += [paragraph("Other scores", s["h2"]), table([SCORE_HEADER] + list(data.other_scores), [0.22 * width, 0.28 * width, 0.12 * width, 0.38 * width], s, header=True)]
+    story += [paragraph("Measurements (voxel counts x voxel volume; never mesh volumes)", s["h2"]), table(list(data.measurements), [0.3 * width, 0.7 * width], s)]
     if data.images:
-        story += [KeepTogether([_p("Views", s["h2"])] + _images(data.images, s, width))]
+        story += [KeepTogether([paragraph("Views", s["h2"])] + _images(data.images, s, width))]
     lesion_widths = [0.05, 0.11, 0.11, 0.11, 0.14, 0.24, 0.24]
-    story += [KeepTogether([_p(f"Lesions ({len(data.lesions)})", s["h2"]), _table([data.lesion_header] + list(data.lesions), [w * width for w in lesion_widths], s, header=True)])]
+    story += [KeepTogether([paragraph(f"Lesions ({len(data.lesions)})", s["h2"]), table([data.lesion_header] + list(data.lesions), [w * width for w in lesion_widths], s, header=True)])]
     for section in data.extra_sections:
-        story += [_p(section.title, s["h2"]), _p(f"From the plugin {section.source}", s["small"])]
+        story += [paragraph(section.title, s["h2"]), paragraph(f"From the plugin {section.source}", s["small"])]
         if section.rows:
-            story.append(_table(list(section.rows), [0.3 * width, 0.7 * width], s))
-        story += [_p(text, s["base"]) for text in section.paragraphs]
+            story.append(table(list(section.rows), [0.3 * width, 0.7 * width], s))
+        story += [paragraph(text, s["base"]) for text in section.paragraphs]
     for plan in data.plan_sections:
         story += _plan_section(plan, s, width)
-    story += [_p("Manual edits", s["h2"])] + [_p(line, s["base"]) for line in data.edits]
+    story += [paragraph("Manual edits", s["h2"])] + [paragraph(line, s["base"]) for line in data.edits]
     if data.notices:
-        story += [_p("Notices from loading and measuring", s["h2"])] + [_p(line, s["small"]) for line in data.notices]
-    story += [Spacer(1, 6), _p(data.disclaimer, s["warn"])]
+        story += [paragraph("Notices from loading and measuring", s["h2"])] + [paragraph(line, s["small"]) for line in data.notices]
+    story += [Spacer(1, 6), paragraph(data.disclaimer, s["warn"])]
     return story
 
 
@@ -163,6 +164,13 @@ def pdf_date(moment: dt.datetime) -> str:
 def write_report_pdf(data: ReportData, path: str | os.PathLike, page_size: str = "a4", created: dt.datetime | None = None) -> Path:
     """Write the PDF atomically; ``page_size`` is ``a4`` or ``letter``; CreationDate and ModDate are
     ``created`` (default now), in local time with its UTC offset."""
+    return write_pdf(path, lambda width: build_story(data, width), title=data.pdf_title, footer_text=data.footer,
+                     subject="C-NED score report", page_size=page_size, created=created)
+
+
+def write_pdf(path: str | os.PathLike, story: Callable[[float], list], *, title: str, footer_text: str, subject: str,
+              page_size: str = "a4", created: dt.datetime | None = None) -> Path:
+    """Lay out the flowables ``story(frame width)`` with the report's margins, fonts and footer, atomically."""
     if page_size.lower() not in PAGE_SIZES:
         raise UserError(f"unknown page size {page_size!r}; use a4 or letter")
     size = PAGE_SIZES[page_size.lower()]
@@ -174,16 +182,15 @@ def write_report_pdf(data: ReportData, path: str | os.PathLike, page_size: str =
         canvas.saveState()
         canvas.setFont(regular, 7)
         canvas.setFillColor(colors.grey)
-        canvas.drawString(document.leftMargin, 10 * mm, data.footer)
+        canvas.drawString(document.leftMargin, 10 * mm, footer_text)
         canvas.drawRightString(size[0] - document.rightMargin, 10 * mm, f"page {document.page}")
         canvas.restoreState()
 
     def write(tmp: Path) -> None:
         document = SimpleDocTemplate(
             str(tmp), pagesize=size, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm, bottomMargin=16 * mm,
-            title=data.pdf_title, author="", subject="C-NED score report", creator="CNED Viewer",
-            initialFontName=regular, initialFontSize=8,
+            title=title, author="", subject=subject, creator="CNED Viewer", initialFontName=regular, initialFontSize=8,
         )
-        document.build(build_story(data, document.width), onFirstPage=footer, onLaterPages=footer)
+        document.build(story(document.width), onFirstPage=footer, onLaterPages=footer)
 
     return atomic_write(path, write)
