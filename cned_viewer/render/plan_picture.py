@@ -21,7 +21,7 @@ from cned_viewer.render.scene import BACKGROUND, aim_camera, meshes_bounds
 
 #: Part -> (RGB 0-1, opacity, words for the caption).
 LIVER_PARTS = {"remnant": ((0.35, 0.62, 0.95), 0.35, "remnant liver blue"),
-               "resected": ((0.96, 0.80, 0.30), 0.35, "resected liver yellow")}
+               "resected": ((0.93, 0.93, 0.93), 0.35, "resected liver white")}
 LESION_COLOURS = {REMOVED: ((0.25, 0.80, 0.35), "removed green"), CROSSING: ((1.0, 0.55, 0.10), "crossing the cut orange"),
                   REMNANT: ((0.85, 0.10, 0.10), "left in the remnant red")}
 

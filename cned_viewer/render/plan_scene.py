@@ -17,7 +17,7 @@ from vtkmodules.vtkCommonDataModel import vtkPolyData
 from cned_viewer.planning import CutPlane
 from cned_viewer.render.scene import CaseScene, meshes_bounds
 
-PLANE_RGB = (0.92, 0.92, 0.92)
+PLANE_RGB = (1.0, 0.78, 0.35)  # amber: apart from the white resected liver
 PLANE_OPACITY = 0.3
 HIDDEN_WHILE_PLANNING = ("liver", "tumour")
 

@@ -1,7 +1,7 @@
 """The active resection plan on the views while the Plan tab is shown: 2D outlines, 3D parts and planes.
 
 Plan changes come fast (a plane dragged, a brush stroke), so the views follow after a short pause
-(``PAUSE_MS``): the slice views get the resected region (tinted and outlined in yellow) and the 3D
+(``PAUSE_MS``): the slice views get the resected region (tinted and outlined in white) and the 3D
 surfaces are meshed in a newest-wins worker (the report's :func:`plan_surfaces`). The 3D plane widget
 sits on the plane chosen in the Plan tab and moves it. When the tab is hidden the views show the case alone.
 """

@@ -4,7 +4,7 @@ Mouse: left click/drag sets the crosshair point (all views follow), wheel = next
 Ctrl+wheel = zoom, middle drag (or Shift+left) = pan, right drag = window/level. Keys:
 Up/Down or PgUp/PgDown = slice, R = reset zoom. The cursor readout follows the slice under a
 still mouse (wheel, keys, label edits). Patient directions (LPS letters) mark the edges and the
-slice position in mm is shown. A resection plan's region is tinted and outlined in yellow. In ``brush`` mode (paint/erase) the left drag
+slice position in mm is shown. A resection plan's region is tinted and outlined in white. In ``brush`` mode (paint/erase) the left drag
 emits ``stroke_pressed`` / ``stroke_moved`` / ``stroke_released`` instead and a circle of the
 brush's physical size follows the mouse; in ``click`` mode (lesion tools, plugin seeds) a left
 click emits ``voxel_clicked``. Navigation stays on the other buttons and on Shift+left. The pure mapping lives in
@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from cned_viewer.core.case import Case
+from cned_viewer.render.plan_picture import LIVER_PARTS
 from cned_viewer.render.slice_compositor import AXIS_OF_VIEW, WINDOW_PRESETS, composite, draw_region, extract_slice, region_slice
 from cned_viewer.render.slice_geometry import (
     ViewTransform,
@@ -33,7 +34,7 @@ from cned_viewer.render.slice_geometry import (
 CROSSHAIR_COLOUR = QColor(80, 220, 120, 200)
 TEXT_COLOUR = QColor(230, 230, 120)
 BRUSH_COLOUR = QColor(255, 255, 255, 220)
-RESECTION_RGB = (245, 204, 77)  # the resected liver's yellow, as in 3D
+RESECTION_RGB = tuple(int(round(255 * c)) for c in LIVER_PARTS["resected"][0])  # the resected liver's colour in 3D
 
 
 class SliceView(QWidget):
@@ -112,7 +113,7 @@ class SliceView(QWidget):
         self.refresh()
 
     def set_resection(self, region: tuple[tuple[slice, slice, slice], np.ndarray] | None) -> None:
-        """Outline a resection plan's region (box, mask on it) in yellow; None: no plan shown."""
+        """Outline a resection plan's region (box, mask on it) in white; None: no plan shown."""
         self.resection = region
         self.refresh()
 

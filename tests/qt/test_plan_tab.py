@@ -51,7 +51,7 @@ def shown_value(window, label: str) -> str:
     raise AssertionError(f"{label} not in the Plan tab")
 
 
-def yellow_pixels(widget) -> int:
+def resection_pixels(widget) -> int:
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     raw = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * image.height()).reshape(image.height(), -1)
     rgb = raw[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
@@ -73,7 +73,7 @@ def test_segment_buttons_give_the_evaluators_figures_and_draw_the_plan(qtbot, pl
     qtbot.waitUntil(lambda: view.resection is not None and window.view3d.plan.shown, timeout=60_000)
     box, mask = window.session.plans.resected_region()
     view.set_index(box[0].start + int(np.argmax(mask.sum(axis=(1, 2)))))  # the axial slice cutting most resected liver
-    assert yellow_pixels(view) > 50  # the resected part outlined
+    assert resection_pixels(view) > 50  # the resected part outlined
     kinds = {s.status for s in figures(window).lesions}
     assert len(window.view3d.plan.actors) == 2 + len(kinds)  # remnant, resected, one colour per lesion status
     assert window.view3d.scene.covered == {"liver", "tumour"}

@@ -24,7 +24,7 @@ def test_report_has_a_section_per_plan_with_the_figures_and_verdict(planned, tmp
         assert f"FLR (remnant / functional liver) {percent_text(figures.flr_percent, figures.threshold.percent)}" in section
         assert "sFLR (remnant / TELV) needs height and weight" in section
         assert f"{figures.threshold.percent:g} %: normal liver (Kishi et al. 2009; Adams et al. 2013)" in section
-        assert "3D, anterior view: remnant liver blue, resected liver yellow" in section
+        assert "3D, anterior view: remnant liver blue, resected liver white" in section
     statuses = {lesion.status for name in s.plans.names for lesion in s.plans.figures[name].lesions}
     assert statuses  # the demo's lesions are listed in the sections
 
