@@ -73,6 +73,22 @@ def liver_region(labels: LabelMap, segments: LabelMap | None = None, outside: Se
     return LiverRegion(labels.geometry, box, functional | tumour, functional, segment_crop)
 
 
+def segment_at(segments: np.ndarray, index_zyx: Sequence[float]) -> int | None:
+    """The Couinaud segment (1-8) at a continuous voxel index, or the most common one among its 26 neighbours
+    (a point picked on a surface lies between voxels); None outside the map."""
+    centre = np.rint(np.asarray(index_zyx, float)).astype(int)
+    low, high = np.maximum(centre - 1, 0), np.minimum(centre + 2, segments.shape)
+    if np.any(low >= high):
+        return None
+    values = segments[low[0]:high[0], low[1]:high[1], low[2]:high[2]].ravel()
+    inside = (0 <= centre).all() and (centre < segments.shape).all()
+    middle = int(segments[tuple(centre)]) if inside else 0
+    if 1 <= middle <= 8:
+        return middle
+    counts = np.bincount(values[(values >= 1) & (values <= 8)], minlength=9)
+    return int(np.argmax(counts)) if counts.any() else None
+
+
 def axis_steps_mm(geometry: Geometry, normal_xyz: tuple[float, float, float]) -> tuple[float, float, float, float]:
     """``(o, a_z, a_y, a_x)``: a voxel centre's projection on ``normal`` is ``o + a_x x + a_y y + a_z z``."""
     along = geometry.direction_matrix.T @ np.asarray(normal_xyz) * np.asarray(geometry.spacing_xyz_mm)

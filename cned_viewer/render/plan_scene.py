@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyvista as pv
 from vtkmodules.vtkCommonDataModel import vtkPolyData
+from vtkmodules.vtkRenderingCore import vtkCellPicker
 
 from cned_viewer.planning import CutPlane
 from cned_viewer.render.scene import CaseScene, meshes_bounds
@@ -41,6 +42,9 @@ class PlanScene:
         self.actors: list[object] = []
         self.plane_meshes: list[pv.PolyData] = []
         self.bounds: tuple[float, ...] | None = None
+        self._picker = vtkCellPicker()
+        self._picker.SetTolerance(0.0005)
+        self._picker.PickFromListOn()
 
     @property
     def shown(self) -> bool:
@@ -53,14 +57,25 @@ class PlanScene:
         meshes = [pv.wrap(surface) for surface, _, _ in surfaces]
         for mesh, (_, colour, opacity) in zip(meshes, surfaces):
             self.actors.append(plotter.add_mesh(mesh, color=colour, opacity=opacity, interpolation="gouraud", scalars=None,
-                                                show_scalar_bar=False, render=False, pickable=False))
+                                                show_scalar_bar=False, render=False, pickable=True))
         self.bounds = meshes_bounds(meshes) or self.scene.bounds()
         self.plane_meshes = [plane_square(plane, self.bounds) for plane in planes] if self.bounds else []
         for mesh in self.plane_meshes:
             self.actors.append(plotter.add_mesh(mesh, color=PLANE_RGB, opacity=PLANE_OPACITY, show_scalar_bar=False,
                                                 render=False, pickable=False))
+        self._picker.InitializePickList()
+        for actor in self.actors[: len(surfaces)]:
+            self._picker.AddPickList(actor)
         self.scene.cover(frozenset(HIDDEN_WHILE_PLANNING) if surfaces else frozenset())
         plotter.render()
+
+    def point_at(self, display_x: float, display_y: float) -> tuple[float, float, float] | None:
+        """The patient point (mm) of the plan's liver or lesion surface under a display point (VTK pixels), None if none."""
+        if not self.actors or not self._picker.Pick(display_x, display_y, 0.0, self.scene.plotter.renderer):
+            return None
+        if self._picker.GetCellId() < 0:
+            return None
+        return tuple(float(v) for v in self._picker.GetPickPosition())  # type: ignore[return-value]
 
     def clear(self) -> None:
         """Back to the case's own model."""

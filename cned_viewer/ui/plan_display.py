@@ -41,6 +41,7 @@ class PlanDisplay(QObject):
         self.plans.plans_changed.connect(self.schedule)
         session.case_opened.connect(lambda _case: self.clear())
         panel.plane_selected.connect(self._plane_selected)
+        view3d.plan_point_picked.connect(panel.toggle_segment_at)
 
     def show(self, shown: bool) -> None:
         """The Plan tab was shown (True) or hidden: plans drive Undo and the views while shown."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from cned_viewer.errors import UserError
 from cned_viewer.planning import CutPlane, PlanFigures
 from cned_viewer.planning.plan import COUINAUD_SEGMENTS
+from cned_viewer.planning.region import segment_at
 from cned_viewer.report.plan_section import plan_section
 from cned_viewer.session import CaseSession
 
@@ -175,6 +176,23 @@ class PlanPanel(QWidget):
         answer = QMessageBox.question(self, "Delete resection plan", f"Delete the plan {name!r}? The diagnostic labels are not changed.")
         if answer == QMessageBox.StandardButton.Yes:
             self.act(lambda: self.plans.remove(name))
+
+    def toggle_segment_at(self, point_xyz_mm: tuple[float, float, float]) -> None:
+        """A click on the plan in 3D: the Couinaud segment there joins the plan, or leaves it."""
+        case, plan = self.session.case, self.plans.active_plan
+        if case is None or plan is None:
+            return
+        if case.segments is None:
+            self.session.status.emit("No Couinaud segment map: File > Open Couinaud segment map... to pick segments in 3D.", 8000)
+            return
+        segment = segment_at(case.segments.array, case.image.geometry.patient_to_index(point_xyz_mm))
+        if segment is None:
+            self.session.status.emit("No Couinaud segment there: click on the liver.", 6000)
+            return
+        chosen = set(plan.segments) ^ {segment}
+        if self.act(lambda: self.plans.set_segments(chosen)):
+            verb = "added to" if segment in chosen else "removed from"
+            self.session.status.emit(f"Segment {ROMAN[segment - 1]} {verb} {plan.name}.", 6000)
 
     def checked_segments(self) -> set[int]:
         return {segment for segment, button in self.segment_buttons.items() if button.isChecked()}

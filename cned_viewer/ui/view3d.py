@@ -6,7 +6,8 @@ offscreen by pyvista and shown as a picture, so the window still shows the 3D mo
 Left click on a lesion (without dragging) selects it. An orientation cube (R/L, A/P, S/I) in the
 lower left corner turns with the camera. A resection plan is shown over the model (:class:`PlanScene`);
 in the interactive view the selected cutting plane has a VTK plane widget: dragging it (its centre
-moves it, its arrow turns it) moves the plan's plane.
+moves it, its arrow turns it) moves the plan's plane, and a click on the plan's liver toggles the
+Couinaud segment there.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class View3D(QWidget):
     """Liver, lesions and vessels in 3D, with the controls that change how they are shown."""
 
     lesion_picked = Signal(int)
+    plan_point_picked = Signal(tuple)  # (x, y, z) mm: a click on the shown resection plan's liver or lesions
 
     def __init__(self, parent: QWidget | None = None, interactive: bool | None = None) -> None:
         super().__init__(parent)
@@ -207,7 +209,13 @@ class View3D(QWidget):
             self.pick_at(x, y)
 
     def pick_at(self, display_x: float, display_y: float) -> int | None:
-        """Select the lesion under a VTK display point (origin bottom-left); returns its id."""
+        """Select the lesion under a VTK display point (origin bottom-left); returns its id. While a resection plan
+        is shown, the click picks a point of it instead (:attr:`plan_point_picked`)."""
+        if self.plan.shown:
+            point = self.plan.point_at(display_x, display_y)
+            if point is not None:
+                self.plan_point_picked.emit(point)
+            return None
         lesion_id = self.scene.lesion_at(display_x, display_y)
         if lesion_id is not None:
             self.highlight_lesion(lesion_id)

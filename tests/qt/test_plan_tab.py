@@ -156,3 +156,28 @@ def test_the_3d_plane_widget_moves_the_plan_plane(qtbot, gui_window, wait_ready)
     moved = plans.active_plan.planes[0]
     assert moved.offset_mm == pytest.approx(plane.offset_mm + 5.0, abs=1e-6)
     assert np.allclose(moved.normal_xyz, plane.normal_xyz)
+
+
+def test_a_click_on_the_liver_in_3d_toggles_its_segment(qtbot, gui_window, demo_segments, wait_ready) -> None:
+    from PySide6.QtCore import QPoint
+
+    window = gui_window
+    window.session.open_demo()
+    wait_ready(window)
+    window.session.open_segments(str(demo_segments))
+    wait_ready(window)
+    window.side_tabs.setCurrentWidget(window.plan_panel)
+    window.plan_panel.new_plan()
+    qtbot.waitUntil(lambda: window.view3d.plan.shown, timeout=60_000)
+    case, renderer = window.session.case, window.view3d.plotter.renderer
+    target = np.argwhere((case.segments.array == 7) & (case.labels.array == LIVER_PARENCHYMA))
+    point = case.image.geometry.index_to_patient_mm(target[len(target) // 2])
+    renderer.SetWorldPoint(*point, 1.0)
+    renderer.WorldToDisplay()
+    x, y, _ = renderer.GetDisplayPoint()
+    canvas = window.view3d.canvas
+    ratio = canvas.devicePixelRatioF()
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(int(round(x / ratio)), int(round(canvas.height() - 1 - y / ratio))))
+    qtbot.waitUntil(lambda: window.session.plans.active_plan.segments != frozenset(), timeout=10_000)
+    assert window.session.plans.active_plan.segments == {7}  # seen from the front: the map splits left from right
+    assert window.plan_panel.segment_buttons[7].isChecked() and "Segment VII added to Plan 1" in window.statusBar().currentMessage()
