@@ -35,5 +35,7 @@ def recovered_case(info: RecoveryInfo) -> Case:
         raise UserError(f"the unsaved edits in {info.folder} do not fit the grid of {info.source.image or 'the demo case'}; discard them")
     clinical = ClinicalData.from_dict(recovered.clinical) if recovered.clinical is not None else base.clinical
     metadata = dict(base.metadata, recovered=True, recovery_folder=str(info.folder))
+    if recovered.plans is not None:
+        metadata["plans"] = recovered.plans
     return Case(base.image, recovered.labels, base.segments, clinical, metadata,
                 base.warnings + recovered.labels.notices, list(recovered.log.entries))

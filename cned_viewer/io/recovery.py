@@ -7,6 +7,8 @@ folder per editing session under :func:`recovery_root` holding
 
 * ``labels-<n>.npz``: the whole label array (compressed),
 * ``log-<n>.json``: the edit log (what was done, by how much, when),
+* ``plans-<n>.json`` and ``plans-<n>.npz``: the resection plans and their painted overrides, when the
+  case has plans,
 * ``manifest.json``: the source image and labels, the checksum of the labels as loaded and of the
   labels saved, their grid and label table, and which ``<n>`` is current.
 
@@ -26,7 +28,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ from cned_viewer.core.geometry import Geometry
 from cned_viewer.core.labels import Label, LabelMap, LabelTable, array_digest
 from cned_viewer.editing.log import EditLog
 from cned_viewer.editing.session import EditSession
+from cned_viewer.planning.plan import ResectionPlan, plans_from_json, plans_to_json, read_overrides_npz, write_overrides_npz
 from cned_viewer.errors import UserError
 from cned_viewer.io.atomic import atomic_write, atomic_write_text
 
@@ -89,17 +92,28 @@ class Snapshot:
     labels: np.ndarray
     log: dict[str, Any]
     manifest: dict[str, Any]
+    plans: list[ResectionPlan] = field(default_factory=list)
 
     def write(self) -> Path:
         """Write the data files, then the manifest naming them, then drop older generations."""
         atomic_write(self.folder / self.manifest["labels_file"], lambda tmp: _write_npz(tmp, self.labels))
         atomic_write_text(self.folder / self.manifest["log_file"], json.dumps(self.log))
+        if self.manifest.get("plans_file"):
+            atomic_write_text(self.folder / self.manifest["plans_file"], json.dumps(plans_to_json(self.plans)))
+        if self.manifest.get("plan_overrides_file"):
+            atomic_write(self.folder / self.manifest["plan_overrides_file"], lambda tmp: write_overrides_npz(tmp, self.plans))
         target = atomic_write_text(self.folder / MANIFEST, json.dumps(self.manifest, indent=1))
-        keep = {MANIFEST, self.manifest["labels_file"], self.manifest["log_file"]}
+        keep = {MANIFEST, self.manifest["labels_file"], self.manifest["log_file"],
+                self.manifest.get("plans_file"), self.manifest.get("plan_overrides_file")}
         for old in self.folder.iterdir():
             if old.name not in keep and not old.name.startswith("."):
                 old.unlink(missing_ok=True)
         return target
+
+
+def _copied(plan: ResectionPlan) -> ResectionPlan:
+    """``plan`` with its own overrides array (a brush stroke may go on writing the plan's while a worker saves)."""
+    return plan if plan.overrides is None else replace(plan, overrides=plan.overrides.copy())
 
 
 def _write_npz(path: Path, labels: np.ndarray) -> None:
@@ -119,11 +133,12 @@ class Autosaver:
         clock: Callable[[], float] = time.monotonic,
         clinical: Callable[[], dict[str, Any]] | None = None,
         folder: str | os.PathLike | None = None,
+        plans: Callable[[], list[ResectionPlan]] | None = None,
     ) -> None:
-        """``clinical`` returns the clinical inputs to save beside the labels; ``folder`` continues
-        a recovered save (it is kept until this session saves or discards)."""
+        """``clinical`` returns the clinical inputs to save beside the labels, ``plans`` the resection plans;
+        ``folder`` continues a recovered save (it is kept until this session saves or discards)."""
         self.session, self.source, self.interval_s, self.clock = session, source, float(interval_s), clock
-        self.clinical = clinical
+        self.clinical, self.plans = clinical, plans
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         self.folder = Path(folder) if folder else Path(root or recovery_root()) / f"{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.created = _now_iso()
@@ -161,7 +176,12 @@ class Autosaver:
             "geometry": _geometry_json(labels.geometry), "table": _table_json(labels.table),
             "edits": len(self.session.log), "revision": self.session.revision,
         }
-        shot = Snapshot(self.folder, n, labels.array.copy(), self.session.log.to_json(), manifest)
+        plans = [_copied(plan) for plan in self.plans()] if self.plans is not None else []
+        if plans:
+            manifest["plans_file"] = f"plans-{n}.json"
+            if any(plan.overrides is not None for plan in plans):
+                manifest["plan_overrides_file"] = f"plans-{n}.npz"
+        shot = Snapshot(self.folder, n, labels.array.copy(), self.session.log.to_json(), manifest, plans)
         self._saved_revision = self.session.revision
         self._last_save = self.clock()
         return shot
@@ -228,6 +248,7 @@ class Recovered:
     log: EditLog
     info: RecoveryInfo
     clinical: dict[str, Any] | None = None
+    plans: list[ResectionPlan] | None = None  # None: the save has no plans (keep the case's own)
 
 
 def find_recoverable(root: str | os.PathLike | None = None, include_running: bool = False) -> list[RecoveryInfo]:
@@ -261,7 +282,8 @@ def recover(info: RecoveryInfo) -> Recovered:
         with np.load(info.folder / manifest["labels_file"]) as data:
             array = data["labels"]
         log = EditLog.from_json(json.loads((info.folder / manifest["log_file"]).read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError) as error:
+        plans = _read_plans(info.folder, manifest)
+    except (OSError, ValueError, KeyError, UserError) as error:
         raise UserError(f"the recovery save in {info.folder} is damaged ({error}); discard it") from None
     if array_digest(array) != manifest["labels_sha256"]:
         raise UserError(f"the recovery save in {info.folder} does not match its checksum; discard it")
@@ -270,7 +292,15 @@ def recover(info: RecoveryInfo) -> Recovered:
     table = LabelTable(tuple(Label(e["value"], e["key"], e["name"], tuple(e["colour_rgb"])) for e in manifest["table"]))
     labels = LabelMap(array, geometry, table, source=info.source.labels, notices=[f"recovered unsaved edits from {info.updated}"])
     clinical = manifest.get("clinical")
-    return Recovered(labels, log, info, clinical if isinstance(clinical, dict) else None)
+    return Recovered(labels, log, info, clinical if isinstance(clinical, dict) else None, plans)
+
+
+def _read_plans(folder: Path, manifest: dict[str, Any]) -> list[ResectionPlan] | None:
+    if not manifest.get("plans_file"):
+        return None
+    data = json.loads((folder / manifest["plans_file"]).read_text(encoding="utf-8"))
+    overrides = read_overrides_npz(folder / manifest["plan_overrides_file"]) if manifest.get("plan_overrides_file") else None
+    return plans_from_json(data, overrides)
 
 
 def discard(info: RecoveryInfo) -> None:

@@ -47,6 +47,7 @@ class LiveEdits:
         self.clinical_dirty = False
         self.recovery_folder: str | None = None
         self._clinical_json = clinical_json
+        self.plans_source: Callable[[], list[Any]] | None = None  # the resection plans, saved beside the labels
         self._queued: list[EditRecord] = []
         self._refreshing = False
         self._refresh_revision = -1
@@ -108,7 +109,8 @@ class LiveEdits:
         self.measurer = measurer
         if source is not None and self.session is not None and self.autosaver is None:
             folder = self.recovery_folder
-            self.autosaver = Autosaver(self.session, source, clinical=self._clinical_json, folder=folder)
+            self.autosaver = Autosaver(self.session, source, clinical=self._clinical_json, folder=folder,
+                                       plans=self.plans_source)
             if folder:
                 self.autosaver.mark_pending()  # the recovered save is rewritten under this session
         self._reset_refresh()

@@ -14,7 +14,7 @@ an edit replaces the plan, so a job in a worker reads a plan nobody changes). Th
 
 A plan of one plane moved along its normal uses a cached :class:`~cned_viewer.planning.PlaneSweep`: at once,
 without a job, when the evaluator is current and nothing waits. Plan edits are unsaved changes until a
-bundle save (:meth:`saved`); they are not in the recovery saves.
+bundle save (:meth:`saved`); the recovery saves keep them beside the labels, so a crash loses none.
 
 Edits of a plan's content (segments, planes, painted overrides) can be undone (:meth:`undo`, :meth:`redo`):
 each keeps the plan as it was (plans are immutable, so that is one reference; a brush stroke copies the
@@ -62,6 +62,7 @@ class CasePlans:
         self._redo: list[tuple[ResectionPlan, str]] = []
         self.planning = False
         self.brush = PlanBrush(self)
+        session.edits.plans_source = lambda: self.plans  # recovery saves keep the plans beside the labels
         self.figurer = session.executor.channel(self._computed, session.fail)
         session.case_opened.connect(self._case_opened)
         session.measured.connect(self._labels_measured)
@@ -252,8 +253,14 @@ class CasePlans:
         self._saved_revision = revision
 
     # -- figures -------------------------------------------------------------------------------------
-    def _changed(self, names: set[str]) -> None:
+    def _touched(self) -> None:
+        """A plan changed: unsaved, and due in the next recovery save."""
         self._revision += 1
+        if self.session.edits.autosaver is not None:
+            self.session.edits.autosaver.mark_pending()
+
+    def _changed(self, names: set[str]) -> None:
+        self._touched()
         self.plans_changed.emit()
         if names:
             self._pending |= names
@@ -285,7 +292,7 @@ class CasePlans:
         sweep = self._sweeps.get(plan.planes[0].normal_xyz) if plan.single_plane else None
         if sweep is None or self._stale or self._pending or self.session.case is None:
             return False
-        self._revision += 1
+        self._touched()
         self.figures[plan.name] = figures = sweep.figures(plan.planes[0], self.session.case.clinical)
         self.figures_changed.emit(plan.name, figures)
         return True

@@ -22,6 +22,7 @@ CHILD = """
 import dataclasses, os, time
 from cned_viewer.core.labels import array_digest
 from cned_viewer.session import Answers, CaseSession, SyncExecutor
+from cned_viewer.planning import CutPlane
 from tests.session.helpers import paint
 
 session = CaseSession(SyncExecutor(), questions=Answers())
@@ -30,19 +31,25 @@ session.edits.autosaver.interval_s = 0
 paint(session)
 session.delete_lesion(11)
 session.set_clinical(dataclasses.replace(session.case.clinical, differentiation="poor", cea_ng_ml=12.5))
+session.plans.add("Left lobe")
+session.plans.add_plane(CutPlane.through_voxel(session.case.image.geometry, (60, 160, 200), 2))
+session.plans.brush.set_mode("resect")
+session.plans.brush.press("axial", (77, 141, 241), 6.0)
+session.plans.brush.move((77, 141, 249))
+session.plans.brush.release()
 manifest = session.edits.autosaver.folder / "manifest.json"
 for _ in range(100):
     session.executor.tick()
     if manifest.is_file():
         break
-print(array_digest(session.case.labels.array), len(session.case.provenance), flush=True)
+print(array_digest(session.case.labels.array), len(session.case.provenance), session.plans.figures["Left lobe"].resected_ml, flush=True)
 print("saved", flush=True)
 time.sleep(600)
 """
 
 
-def _killed_child(recovery: Path) -> tuple[str, int]:
-    """Run the child until it says "saved", then SIGKILL it: (labels checksum, edit count) it printed."""
+def _killed_child(recovery: Path) -> tuple[str, int, float]:
+    """Run the child until it says "saved", then SIGKILL it: (labels checksum, edit count, plan's resected mL) it printed."""
     env = dict(os.environ, CNED_RECOVERY_DIR=str(recovery), PYTHONPATH=str(ROOT))
     child = subprocess.Popen([sys.executable, "-c", CHILD], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     try:
@@ -58,12 +65,12 @@ def _killed_child(recovery: Path) -> tuple[str, int]:
         child.wait(timeout=30)
         child.stdout.close()
     assert child.returncode == -signal.SIGKILL
-    checksum, edits = lines[-2].split()
-    return checksum, int(edits)
+    checksum, edits, resected_ml = lines[-2].split()
+    return checksum, int(edits), float(resected_ml)
 
 
 def test_killed_session_is_recovered_then_saved(make_session, tmp_path):
-    checksum, edits = _killed_child(tmp_path / "recovery")
+    checksum, edits, resected_ml = _killed_child(tmp_path / "recovery")
     found = find_recoverable()
     assert len(found) == 1 and found[0].edits == edits == 2
 
@@ -74,6 +81,9 @@ def test_killed_session_is_recovered_then_saved(make_session, tmp_path):
     assert s.case.clinical.differentiation == "poor" and s.case.clinical.cea_ng_ml == 12.5
     assert s.scores[0].total == 3 and s.measurements.to_json()["lesion_count"] == 11  # +1 painted, -1 deleted
     assert s.has_unsaved_changes and s.editable  # recovered edits are saved nowhere yet
+    plan = s.plans.plan("Left lobe")  # the resection plan came back too: its plane and its painted region
+    assert len(plan.planes) == 1 and plan.overrides is not None and (plan.overrides == 1).sum() > 20
+    assert s.plans.figures["Left lobe"].resected_ml == resected_ml
 
     paint(s, tool="erase")  # the recovered session goes on editing, into the same recovery save
     s.edits.autosaver.interval_s = 0
