@@ -22,7 +22,8 @@ class DialogQuestions:
     def unsaved_edits(self) -> UnsavedChoice:
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self.parent, "Unsaved label edits", "The labels have edits that are not saved. Save them?",
+            self.parent, "Unsaved changes", "The case has changes that are not saved (label edits, clinical inputs or "
+            "resection plans). Save them?",
             buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save,
         )
         return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")  # type: ignore[return-value]
