@@ -39,6 +39,7 @@ def batch_rows(pair_files, tmp_path_factory) -> dict[str, dict[str, str]]:
         {"patient_id": "bad_file", **base, **follow, "followup": "broken.nii.gz"},
         {"patient_id": "no_liver", **base, **follow, "followup_labels": "no_liver.nii.gz"},
         {"patient_id": "bad_targets", **base, **follow, "targets": "two"},
+        {"patient_id": "small_target", **base, **follow, "targets": "1,4"},
         {"patient_id": "targets_alone", **base, "targets": "1"},
         {"patient_id": "two_scans", **base, **follow, "followup_image": str(pair_files["bl"])},
     ])
@@ -91,6 +92,7 @@ def test_the_targets_column_chooses_the_recist_targets(batch_rows, synthetic):
     ("bad_file", "follow-up scan: image broken.nii.gz"),
     ("no_liver", "follow-up scan: the follow-up labels hold no liver"),
     ("bad_targets", "the targets column takes baseline lesion numbers"),
+    ("small_target", "follow-up scan: targets: lesion 4 is not measurable"),
     ("targets_alone", "give followup and followup_labels, or leave targets empty"),
     ("two_scans", "followup and followup_image name different scans"),
 ])
