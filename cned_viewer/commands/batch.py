@@ -1,14 +1,17 @@
 """``cned-viewer batch CASES.csv -o OUT.csv [--jobs N | --scheduler ADDRESS] [--resume]``: measure and score a cohort.
 
 The input table has one row per case: ``image`` and ``labels`` (paths, relative to the table's
-folder unless absolute), optionally ``segments``, ``label_map`` and ``series``, optionally the
-scan after induction therapy as ``followup_image`` and ``followup_labels`` (its TTV gives the TTV
-change), and any clinical columns that ``score-table`` reads (``differentiation``, ``cea_ng_ml``,
-...); other columns pass through. Each case is opened and measured as ``measure`` and the viewer
-open and measure it (a headless case session); the output row adds the ``measured_*`` columns,
-the score columns of ``score-table`` (image items from the measurement, unless the row gives a
-value, which then overrides it) and ``batch_error``. A case that fails (a missing file, a mask
-off the image) is reported in ``batch_error`` and the others go on.
+folder unless absolute), optionally ``segments``, ``label_map`` and ``series``, optionally a
+follow-up scan as ``compare`` takes it: ``followup`` (older name ``followup_image``),
+``followup_labels`` and ``targets`` (RECIST targets by baseline number, ``1;3``), and any clinical
+columns that ``score-table`` reads (``differentiation``, ``cea_ng_ml``, ...); other columns pass
+through. Each case is opened and measured as ``measure`` and the viewer open and measure it (a
+headless case session); a row with a follow-up is compared as ``compare`` compares (the same
+code). The output row adds the ``measured_*`` columns, the response columns (empty without a
+follow-up), the score columns of ``score-table`` (image items from the measurement, unless the
+row gives a value, which then overrides it; ``ttv_change_percent`` is the follow-up's TTV change)
+and ``batch_error``. A case that fails (a missing file, a mask off the image, a follow-up without
+a liver) is reported in ``batch_error`` and the others go on.
 
 :func:`process_case` is the unit of work: plain data in and out (paths, not arrays). It runs on a
 Dask ``LocalCluster`` of ``--jobs`` worker processes (default: one per CPU), on an existing cluster
@@ -24,11 +27,12 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from cned_viewer.cohort.response_columns import RESPONSE_COLUMNS, response_cells
 from cned_viewer.cohort.runner import Journal, Task, rows_in_order, run_tasks, task_key
 from cned_viewer.commands.common import add_measure_options, check_output_path, measure_options, read_table, write_table
 from cned_viewer.commands.measure import CASE_COLUMNS, csv_cell
@@ -37,10 +41,15 @@ from cned_viewer.errors import UserError
 from cned_viewer.measure import MeasureOptions
 from cned_viewer.commands.score import add_decimal_option
 from cned_viewer.scores.cohort import check_header, output_columns, score_row
+from cned_viewer.session import CaseSession
+from cned_viewer.session.comparison import compare_sessions, parse_targets
 from cned_viewer.session.headless import headless_session, open_case
 
-PATH_COLUMNS = ("image", "labels", "segments")
-CASE_INPUT_COLUMNS = (*PATH_COLUMNS, "label_map", "series", "followup_image", "followup_labels")
+T = TypeVar("T")
+#: The follow-up scan's column (``compare --followup``), then its older name.
+FOLLOWUP_COLUMNS = ("followup", "followup_image")
+PATH_COLUMNS = ("image", "labels", "segments", *FOLLOWUP_COLUMNS, "followup_labels")
+CASE_INPUT_COLUMNS = (*PATH_COLUMNS, "label_map", "series", "targets")
 ERROR_COLUMN = "batch_error"
 
 
@@ -49,7 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "batch", help="measure and score a cohort: one row per case (image, labels, clinical columns)",
         description=__doc__.split("\n\n")[1].replace("\n", " "),
     )
-    parser.add_argument("input", type=Path, metavar="CASES.csv", help="one row per case: image, labels[, segments, label_map, series, clinical columns]")
+    parser.add_argument("input", type=Path, metavar="CASES.csv", help="one row per case: image, labels[, segments, label_map, series, followup, followup_labels, targets, "
+                             "clinical columns]")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.csv", help="the results (written atomically)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="local Dask worker processes, one case at a time each (default: one per CPU); 1 runs in this process")
@@ -91,22 +101,22 @@ def _path(row: Mapping[str, Any], column: str, folder: Path) -> Path | None:
     return path if path.is_absolute() else folder / path
 
 
-def _followup(row: Mapping[str, Any], folder: Path, mapping: str | None, options: MeasureOptions) -> dict[str, Any] | None:
-    """The measurement JSON of the row's follow-up scan, or None when the row names none."""
-    image, labels = _path(row, "followup_image", folder), _path(row, "followup_labels", folder)
+def _followup_paths(row: Mapping[str, Any], folder: Path) -> tuple[Path, Path] | None:
+    """The row's follow-up scan and labels, or None when it names neither."""
+    given = {column: path for column in FOLLOWUP_COLUMNS if (path := _path(row, column, folder)) is not None}
+    if len(set(given.values())) > 1:
+        raise UserError("followup and followup_image name different scans; keep one of the two columns (followup)")
+    column, image = next(iter(given.items()), ("followup", None))
+    labels = _path(row, "followup_labels", folder)
     if image is None and labels is None:
         return None
     if image is None or labels is None:
-        raise UserError("the follow-up scan needs both followup_image and followup_labels")
-    try:
-        return measured_json(options, image, labels, mapping)
-    except UserError as error:
-        raise UserError(f"follow-up scan: {error}") from None
+        raise UserError(f"the follow-up scan needs both {column} and followup_labels; fill both cells or leave both empty")
+    return image, labels
 
 
-def measured_json(options: MeasureOptions, image: Path, labels: Path, mapping: str | None = None, series: str | None = None,
-                  segments: Path | None = None) -> dict[str, Any]:
-    """The measurement JSON of one case, opened and measured by a headless session as the viewer does.
+def _collected(work: Callable[[], T]) -> T:
+    """``work()``, then the objects it made collected at once.
 
     The session's objects form reference cycles (signals, channels) that hold the case's arrays; they
     are freed at once by a collection of the objects made meanwhile (older ones frozen: cheap), so a
@@ -115,32 +125,58 @@ def measured_json(options: MeasureOptions, image: Path, labels: Path, mapping: s
     if not frozen:
         gc.freeze()
     try:
-        return _session_json(options, str(image), str(labels), mapping, series, None if segments is None else str(segments))
+        return work()
     finally:
         gc.collect()
         if not frozen:
             gc.unfreeze()
 
 
-def _session_json(options: MeasureOptions, image: str, labels: str, mapping: str | None, series: str | None,
-                  segments: str | None) -> dict[str, Any]:
-    measurements = open_case(headless_session(options), image, labels, mapping, series, segments).measurements
-    if measurements is None:
+def _measured_session(options: MeasureOptions, image: Path, labels: Path, mapping: str | None, series: str | None = None,
+                      segments: Path | None = None) -> CaseSession:
+    session = open_case(headless_session(options), str(image), str(labels), mapping, series, None if segments is None else str(segments))
+    if session.measurements is None:
         raise UserError("the case has no labels to measure")
-    return measurements.to_json()
+    return session
+
+
+Reports = tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]
+
+
+def case_json(row: Mapping[str, Any], folder: Path, options: MeasureOptions) -> Reports:
+    """The row's measurement JSON, and with a follow-up its measurement JSON and the ``compare`` JSON (else None, None);
+    each case opened and measured by a headless session as the viewer does, then freed (:func:`_collected`)."""
+    image, labels = _path(row, "image", folder), _path(row, "labels", folder)
+    if image is None or labels is None:
+        raise UserError("the row needs an image and a labels path")
+    targets = parse_targets(row.get("targets"), "the targets column")  # bad cells fail before the slow loading
+    followup_paths = _followup_paths(row, folder)
+    if followup_paths is None and targets is not None:
+        raise UserError("targets are the RECIST targets of a follow-up; give followup and followup_labels, or leave targets empty")
+    mapping = (row.get("label_map") or "").strip() or None
+    return _collected(lambda: _compared(options, (image, labels), followup_paths, mapping, targets,
+                                        (row.get("series") or "").strip() or None, _path(row, "segments", folder)))
+
+
+def _compared(options: MeasureOptions, baseline_paths: tuple[Path, Path], followup_paths: tuple[Path, Path] | None,
+              mapping: str | None, targets: list[int] | None, series: str | None, segments: Path | None) -> Reports:
+    baseline = _measured_session(options, *baseline_paths, mapping, series, segments)
+    if followup_paths is None:
+        return baseline.measurements.to_json(), None, None
+    try:
+        followup = _measured_session(options, *followup_paths, mapping)
+        comparison = compare_sessions(baseline, followup, targets, targets_source="targets")
+    except UserError as error:
+        raise UserError(f"follow-up scan: {error}") from None
+    return baseline.measurements.to_json(), followup.measurements.to_json(), comparison
 
 
 def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions, decimal: str | None = None) -> dict[str, str]:
-    """Open, measure and score one case; the row's added cells (``batch_error`` empty), or only
+    """Open, measure, compare (with a follow-up) and score one case; the row's added cells (``batch_error`` empty), or only
     ``batch_error`` when the case cannot be measured or scored."""
     try:
-        image, labels = _path(row, "image", folder), _path(row, "labels", folder)
-        if image is None or labels is None:
-            raise UserError("the row needs an image and a labels path")
-        mapping = (row.get("label_map") or "").strip() or None
-        report = measured_json(options, image, labels, mapping, (row.get("series") or "").strip() or None, _path(row, "segments", folder))
-        followup = _followup(row, folder, mapping, options)
-        cells = {**measured_cells(report), **score_row(row, report, followup, decimal), ERROR_COLUMN: ""}
+        report, followup, comparison = case_json(row, folder, options)
+        cells = {**measured_cells(report), **response_cells(comparison), **score_row(row, report, followup, decimal), ERROR_COLUMN: ""}
         cells["measured_followup_ttv_ml"] = "" if followup is None else csv_cell(followup["ttv_ml"])
         return cells
     except UserError as error:
@@ -161,9 +197,6 @@ def _workers(args: argparse.Namespace, cases: int) -> int:
     return max(1, min(args.jobs or cpus, cases))
 
 
-PATH_COLUMNS = ("image", "labels", "segments", "followup_image", "followup_labels")
-
-
 def _row_paths(rows: list[dict[str, Any]], folder: Path) -> list[Path]:
     """Every file or folder the rows name (relative to the table's folder)."""
     return [folder / str(row[column]) for row in rows for column in PATH_COLUMNS if row.get(column)]
@@ -177,7 +210,8 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         raise UserError(f"{args.input} has no {' or '.join(missing)} column; give one row per case with image and labels paths")
     check_header(header, CASE_INPUT_COLUMNS)
-    columns = output_columns(header, measured_columns([label.key for label in DEFAULT_LABEL_TABLE.labels]) + [ERROR_COLUMN])
+    columns = output_columns(header, measured_columns([label.key for label in DEFAULT_LABEL_TABLE.labels]) + list(RESPONSE_COLUMNS)
+                             + [ERROR_COLUMN])
     folder = args.input.resolve().parent
     cases = [row for _, row in rows]
     check_output_path(args.output, args.input, *_row_paths(cases, folder))  # never write over a case's files

@@ -26,12 +26,11 @@ from cned_viewer.commands.common import (
 )
 from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.errors import UserError
-from cned_viewer.followup import TimePoint, compare
 from cned_viewer.measure import MeasureOptions
-from cned_viewer.registration import register_followup
 from cned_viewer.report.response_pdf import write_response_pdf
 from cned_viewer.report.response_section import response_section
 from cned_viewer.session import CaseSession
+from cned_viewer.session.comparison import compare_sessions, parse_targets
 from cned_viewer.session.headless import headless_session, open_case
 
 
@@ -53,16 +52,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def parse_targets(text: str | None) -> list[int] | None:
-    """``1,3`` as lesion numbers; a :class:`UserError` in one line otherwise."""
-    if text is None:
-        return None
-    parts = [p.strip() for p in text.split(",")]
-    if not all(p.isdigit() and int(p) > 0 for p in parts):
-        raise UserError(f"--targets takes baseline lesion numbers separated by commas, e.g. 1,3; got {text!r}")
-    return [int(p) for p in parts]
-
-
 def _followup_session(args: argparse.Namespace, options: MeasureOptions) -> CaseSession:
     session = open_case(headless_session(options), args.followup, args.followup_labels, args.label_map)
     if session.case is None or session.case.labels is None or session.edits.measurer is None:
@@ -70,27 +59,13 @@ def _followup_session(args: argparse.Namespace, options: MeasureOptions) -> Case
     return session
 
 
-def _timepoint(name: str, session: CaseSession, clinical: ClinicalData) -> TimePoint:
-    return TimePoint.from_measurer(name, session.edits.measurer, session.case.labels, clinical)
-
-
 def comparison_json(args: argparse.Namespace, targets: list[int] | None, clinical: ClinicalData | None) -> dict[str, Any]:
     """Open, measure, register and compare; the JSON of docs/follow-up.md."""
     options = measure_options(args)
     baseline = labelled_session_from_args(args, options)
     followup = _followup_session(args, options)
-    base_case, follow_case = baseline.case, followup.case
-    registration = register_followup(base_case.image, base_case.labels, follow_case.image, follow_case.labels)
-    base_clinical = clinical or base_case.clinical
-    try:
-        result = compare(_timepoint("baseline", baseline, base_clinical),
-                         [(_timepoint("followup", followup, clinical or follow_case.clinical), registration.transform)], targets)
-    except ValueError as error:
-        raise UserError(f"--targets: {error}; run without --targets to choose the largest measurable lesions") from None
-    warnings = list(dict.fromkeys([*(f"baseline: {w}" for w in base_case.warnings),
-                                   *(f"follow-up: {w}" for w in follow_case.warnings)]))
     return {"baseline": {"image": args.image, "labels": args.labels}, "followup": {"image": args.followup, "labels": args.followup_labels},
-            "registration": registration.to_json(), **result.to_json(), "warnings": warnings}
+            **compare_sessions(baseline, followup, targets, clinical)}
 
 
 def comparison_text(data: dict[str, Any]) -> str:

@@ -8,24 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from followup_phantoms import synthetic_pair
 from pypdf import PdfReader
 
-from cned_viewer.io.sitk_bridge import write_image
-
 REPO = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module")
-def pair_files(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("pair")
-    pair = synthetic_pair()
-    files = {"bl": folder / "bl.nii.gz", "bl_labels": folder / "bl_labels.nii.gz",
-             "fu": folder / "fu.nii.gz", "fu_labels": folder / "fu_labels.nii.gz"}
-    for key, volume in (("bl", pair.baseline_image), ("bl_labels", pair.baseline_labels), ("fu", pair.followup_image),
-                        ("fu_labels", pair.followup_labels)):
-        write_image(volume.array, volume.geometry, files[key])
-    return files
 
 
 def compare(files: dict[str, Path], *extra: str) -> subprocess.CompletedProcess:
