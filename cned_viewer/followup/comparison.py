@@ -57,6 +57,11 @@ class Comparison:
     def _volumetric_series(self) -> list[Assessment]:
         return [f.volumetric for f in self.followups]
 
+    def curve(self) -> list[tuple[str, float, float]]:
+        """``(time point name, TTV mL, RECIST sum of target diameters mm)`` from baseline to the last follow-up."""
+        start = [(self.baseline.name, self.baseline.measurements.burden.ttv_ml, self.followups[0].recist.baseline)]
+        return start + [(f.point.name, f.point.measurements.burden.ttv_ml, f.recist.current) for f in self.followups]
+
     def to_json(self) -> dict[str, Any]:
         """The last follow-up's lesions and responses at the top level; every time point's scores in ``timepoints``."""
         last = self.followups[-1]

@@ -52,6 +52,7 @@ class SliceView(QWidget):
     def __init__(self, view: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
+        self.title = ""  # what the view shows, before its orientation (e.g. a follow-up scan's name)
         self.case: Case | None = None
         self.index = 0
         self.window = WINDOW_PRESETS["abdomen"]
@@ -229,7 +230,7 @@ class SliceView(QWidget):
                 painter.drawEllipse(circle[0], circle[1], circle[1])
             painter.setPen(TEXT_COLOUR)
             width, level = self.window
-            painter.drawText(QPointF(6, 16), f"{self.view}  {self.index + 1}/{self.slice_count}")
+            painter.drawText(QPointF(6, 16), f"{self.title}{self.view}  {self.index + 1}/{self.slice_count}")
             position = self.slice_position()
             painter.drawText(QPointF(self.width() - 6 - painter.fontMetrics().horizontalAdvance(position), 16), position)
             painter.drawText(QPointF(6, self.height() - 6), f"W {width:.0f}  L {level:.0f}")

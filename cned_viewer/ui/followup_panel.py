@@ -1,0 +1,167 @@
+"""The Follow-up tab: the case's follow-up scans, their registration quality, the lesion pairs and the response.
+
+Every input goes to ``session.followups`` (:class:`~cned_viewer.session.followups.CaseFollowUps`); the
+figures and rows are the report's Response section (:func:`~cned_viewer.report.response_section.response_section`),
+so the tab and the PDF cannot disagree. A registration warning is shown in red above the figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from cned_viewer.report.response_section import response_section
+from cned_viewer.session import CaseSession
+from cned_viewer.ui.file_dialogs import IMAGE_FILTER, LABEL_FILTER
+from cned_viewer.ui.response_chart import ResponseChart
+
+
+def point_text(point) -> str:
+    """One line of the time-point list: name, date, registration quality, status."""
+    date = point.study_date or "date unknown"
+    registration = point.registration
+    quality = "" if registration is None else (
+        f", liver Dice {registration.quality.liver_dice:.3f}, surface distance {registration.quality.mean_surface_distance_mm:.1f} mm")
+    return f"{point.name} ({date}{quality}): {point.status}"
+
+
+def fill_table(table: QTableWidget, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    table.setColumnCount(len(header))
+    table.setHorizontalHeaderLabels(list(header))
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+
+
+class FollowUpPanel(QWidget):
+    """The Follow-up tab (module doc)."""
+
+    chosen = Signal(object)  # the follow-up shown beside the baseline (its name), None when there is none
+
+    def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.followups = session, session.followups
+        layout = QVBoxLayout(self)
+        buttons = QHBoxLayout()
+        self.open_button, self.open_dicom_button = QPushButton("Open follow-up scan..."), QPushButton("DICOM folder...")
+        self.remove_button = QPushButton("Remove")
+        self.open_button.clicked.connect(self.open_file)
+        self.open_dicom_button.clicked.connect(self.open_dicom)
+        self.remove_button.clicked.connect(self.remove)
+        for button in (self.open_button, self.open_dicom_button, self.remove_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.point_list = QListWidget()
+        self.point_list.setMaximumHeight(70)
+        self.point_list.currentRowChanged.connect(lambda _row: self.chosen.emit(self.current_name()))
+        layout.addWidget(self.point_list)
+        targets = QHBoxLayout()
+        targets.addWidget(QLabel("RECIST targets (baseline #):"))
+        self.targets_edit = QLineEdit()
+        self.targets_edit.setPlaceholderText("automatic: the two largest >= 10 mm")
+        self.targets_edit.returnPressed.connect(self.apply_targets)
+        targets.addWidget(self.targets_edit, 1)
+        layout.addLayout(targets)
+        self.warning = QLabel("")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b3261e; font-weight: bold;")
+        layout.addWidget(self.warning)
+        self.figures = QLabel("Open a follow-up scan (with its labels) to compare it with this case.")
+        self.figures.setWordWrap(True)
+        self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.figures)
+        self.chart = ResponseChart()
+        layout.addWidget(self.chart)
+        self.pairs, self.timepoints = QTableWidget(0, 0), QTableWidget(0, 0)
+        for table in (self.pairs, self.timepoints):
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.verticalHeader().setVisible(False)
+        layout.addWidget(self.pairs, 2)
+        layout.addWidget(self.timepoints, 1)
+        self.followups.changed.connect(self.show_points)
+        self.followups.compared.connect(lambda _comparison: self.show_response())
+        session.case_opened.connect(lambda _case: (self.show_points(), self.show_response()))
+        self.show_points()
+
+    # -- user inputs ----------------------------------------------------------------------------------
+    def open_file(self) -> None:
+        if self.session.case is None:
+            self.session.fail("open the baseline case first, then its follow-up scans")
+            return
+        image, _ = QFileDialog.getOpenFileName(self, "Open follow-up scan", "", IMAGE_FILTER)
+        if image:
+            self._open(image)
+
+    def open_dicom(self) -> None:
+        if self.session.case is None:
+            self.session.fail("open the baseline case first, then its follow-up scans")
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Open follow-up DICOM folder", "")
+        if folder:
+            self._open(folder)
+
+    def _open(self, image: str) -> None:
+        labels, _ = QFileDialog.getOpenFileName(self, "Labels of the follow-up scan (Cancel: none)", "", LABEL_FILTER)
+        self.followups.open(image, labels or None)
+
+    def remove(self) -> None:
+        name = self.current_name()
+        if name is not None:
+            self.followups.remove(name)
+
+    def apply_targets(self) -> None:
+        """The typed target numbers (comma separated); empty: automatic."""
+        text = self.targets_edit.text().replace(";", ",").strip()
+        try:
+            ids = tuple(int(part) for part in text.split(",") if part.strip()) if text else None
+        except ValueError:
+            self.session.fail(f"RECIST targets are baseline lesion numbers separated by commas, not {text!r}")
+            return
+        self.followups.set_targets(ids)
+
+    def current_name(self) -> str | None:
+        row = self.point_list.currentRow()
+        names = self.followups.names
+        return names[row] if 0 <= row < len(names) else None
+
+    # -- model -> view ------------------------------------------------------------------------------------
+    def show_points(self) -> None:
+        current = self.current_name()
+        self.point_list.blockSignals(True)
+        self.point_list.clear()
+        for point in self.followups.points:
+            self.point_list.addItem(point_text(point))
+        names = self.followups.names
+        self.point_list.setCurrentRow(names.index(current) if current in names else len(names) - 1)
+        self.point_list.blockSignals(False)
+        has_case = self.session.case is not None
+        self.open_button.setEnabled(has_case)
+        self.open_dicom_button.setEnabled(has_case)
+        self.remove_button.setEnabled(bool(names))
+        self.chosen.emit(self.current_name())
+
+    def show_response(self) -> None:
+        data = self.followups.response_json()
+        comparison = self.followups.comparison
+        if data is None or comparison is None:
+            self.warning.setText("")
+            self.figures.setText("Open a follow-up scan (with its labels) to compare it with this case." if not self.followups.points
+                                 else "Comparing..." if self.followups.points and self.followups.comparison is None else "")
+            fill_table(self.pairs, (), ())
+            fill_table(self.timepoints, (), ())
+            self.chart.show_curve([])
+            return
+        section = response_section(data)
+        self.warning.setText("\n".join(section.warnings))
+        rows = "".join(f"<tr><td>{label}</td><td><b>{value}</b></td></tr>" for label, value in section.figures)
+        self.figures.setText(f"<table>{rows}</table>")
+        fill_table(self.pairs, section.lesion_header, section.lesions)
+        fill_table(self.timepoints, section.timepoint_header, section.timepoints)
+        self.chart.show_curve(comparison.curve())

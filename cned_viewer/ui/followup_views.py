@@ -1,0 +1,62 @@
+"""A follow-up scan beside the baseline: its axial and coronal slices, linked to the baseline's through the registration.
+
+While the Follow-up tab is shown and the case has a follow-up, the window's grid shows baseline axial |
+follow-up axial over baseline coronal | follow-up coronal (the 3D and sagittal views step aside). A
+crosshair set in either scan moves the other to the same anatomy (``session.followups.to_followup`` /
+``to_baseline``: the registration maps the point; each scan stays on its own grid).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QObject
+
+from cned_viewer.session import CaseSession
+from cned_viewer.ui.followup_panel import FollowUpPanel
+from cned_viewer.ui.slice_view import SliceView
+
+Index = tuple[int, int, int]
+
+
+class FollowUpViews(QObject):
+    """The follow-up's slice views (module doc); ``set_baseline_point`` moves the baseline views' crosshair."""
+
+    def __init__(self, session: CaseSession, baseline: Mapping[str, SliceView], panel: FollowUpPanel,
+                 set_baseline_point: Callable[[Index], None]) -> None:
+        super().__init__(panel)
+        self.session, self.followups, self.baseline = session, session.followups, baseline
+        self.set_baseline_point = set_baseline_point
+        self.views = {name: SliceView(name) for name in ("axial", "coronal")}
+        self.name: str | None = None
+        for view in self.views.values():
+            view.hide()
+            view.point_picked.connect(self._followup_point)
+        for view in baseline.values():
+            view.point_picked.connect(self._baseline_point)
+        panel.chosen.connect(self.show_followup)
+
+    def show_followup(self, name: str | None) -> None:
+        """Show follow-up ``name`` in the views (None: none)."""
+        point = None if name is None or name not in self.followups.names else self.followups.point(name)
+        self.name = None if point is None else point.name
+        for view in self.views.values():
+            view.title = "" if point is None else f"{point.name}: "
+            if view.case is not (None if point is None else point.case):
+                view.set_case(None if point is None else point.case)
+        crosshair = self.baseline["axial"].crosshair
+        if point is not None and crosshair is not None:
+            self._baseline_point(crosshair)
+
+    def _baseline_point(self, index_zyx: Index) -> None:
+        mapped = None if self.name is None else self.followups.to_followup(self.name, index_zyx)
+        if mapped is not None:
+            for view in self.views.values():
+                view.set_point(mapped)
+
+    def _followup_point(self, index_zyx: Index) -> None:
+        for view in self.views.values():
+            view.set_point(index_zyx)
+        mapped = None if self.name is None else self.followups.to_baseline(self.name, index_zyx)
+        if mapped is not None:
+            self.set_baseline_point(mapped)
