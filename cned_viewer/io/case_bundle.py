@@ -65,10 +65,11 @@ class Bundle:
     manifest: dict[str, Any] = field(default_factory=dict)
     plans: list[ResectionPlan] = field(default_factory=list)
     followups: list[SavedFollowUp] = field(default_factory=list)
+    recist_targets: tuple[int, ...] | None = None
 
     def case_to_open(self) -> Case:
         """The case with its view state, resection plans and follow-ups in ``metadata`` (the session takes them back)."""
-        self.case.metadata.update(view_state=self.view_state, plans=self.plans, followups=self.followups)
+        self.case.metadata.update(view_state=self.view_state, plans=self.plans, followups=self.followups, recist_targets=self.recist_targets)
         return self.case
 
 
@@ -89,6 +90,7 @@ def save_bundle(
     image_mode: ImageMode = "reference",
     plans: list[ResectionPlan] | None = None,
     followups: list[SavedFollowUp] | None = None,
+    recist_targets: tuple[int, ...] | None = None,
 ) -> Path:
     """Write ``case`` as a bundle folder; returns its path (``.cned`` added when missing).
 
@@ -96,7 +98,8 @@ def save_bundle(
     and the DICOM series); ``"copy"`` stores the image itself as NIfTI, for cases that must
     travel (the demo case has no source file, so it is always copied). ``plans``: the case's resection
     plans (``plans.json``, their painted overrides in ``plans.npz``); none: no plan files are listed.
-    ``followups``: the follow-up scans, each under ``followups/<n>/``, listed in the manifest's ``followups``.
+    ``followups``: the follow-up scans, each under ``followups/<n>/``, listed in the manifest's ``followups``;
+    ``recist_targets``: the RECIST target lesions chosen by hand (None: automatic).
     """
     folder = bundle_path(path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,7 +136,7 @@ def save_bundle(
         "metadata": {k: v for k, v in case.metadata.items() if isinstance(v, str | int | float | bool)},
         "warnings": list(case.warnings),
         "view_state": dict(view_state or {}),
-        **({"followups": listed} if listed else {}),
+        **({"followups": listed, "recist_targets": None if recist_targets is None else list(recist_targets)} if listed else {}),
     }
     atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
     prune_followups(folder, listed)
@@ -185,7 +188,9 @@ def load_bundle(path: str | os.PathLike) -> Bundle:
         warnings.append("the bundle's labels differ from those it recorded when saved (edited outside CNED Viewer?)")
     followups, damaged = read_followups(folder, manifest)
     case = Case(loaded.volume, labels, segments, clinical, metadata, warnings + damaged, provenance)
-    return Bundle(case, dict(manifest.get("view_state") or {}), manifest, _read_plans(folder, files), followups)
+    targets = manifest.get("recist_targets")
+    targets = tuple(int(t) for t in targets) if isinstance(targets, list) and all(isinstance(t, int) for t in targets) else None
+    return Bundle(case, dict(manifest.get("view_state") or {}), manifest, _read_plans(folder, files), followups, targets)
 
 
 def _write_plans(folder: Path, plans: list[ResectionPlan]) -> dict[str, str]:

@@ -116,11 +116,11 @@ class CaseFiles:
         folder = bundle_path(folder)
         case, state, revision = self.snapshot(), self.session.view_state(), self._revision()
         plans, plans_revision = self.session.plans.snapshot()
-        followups, followups_revision = self.session.followups.snapshot()
+        followups, targets, followups_revision = self.session.followups.snapshot()
         self.bundle_folder = folder
         self.session.status.emit(f"Saving {folder}...", 0)
-        self.saver.submit(lambda: (save_bundle(case, folder, state, plans=plans, followups=followups), revision, [], plans_revision,
-                                   followups_revision))
+        self.saver.submit(lambda: (save_bundle(case, folder, state, plans=plans, followups=followups, recist_targets=targets), revision,
+                                   [], plans_revision, followups_revision))
         return True
 
     def save_labels_to(self, path: str, wait: bool = False) -> bool:
@@ -164,8 +164,9 @@ class CaseFiles:
         try:
             if self.bundle_folder is not None:
                 revision, (plans, plans_revision) = self._revision(), self.session.plans.snapshot()
-                followups, followups_revision = self.session.followups.snapshot()
-                path = save_bundle(self.snapshot(), self.bundle_folder, self.session.view_state(), plans=plans, followups=followups)
+                followups, targets, followups_revision = self.session.followups.snapshot()
+                path = save_bundle(self.snapshot(), self.bundle_folder, self.session.view_state(), plans=plans, followups=followups,
+                                   recist_targets=targets)
                 self._saved((path, revision, [], plans_revision, followups_revision))
                 return True
             path = self.session.questions.labels_path()

@@ -249,9 +249,9 @@ class CaseFollowUps:
     def has_unsaved_changes(self) -> bool:
         return self._revision != self._saved_revision
 
-    def snapshot(self) -> tuple[list[SavedFollowUp], int]:
-        """The follow-ups to save and the revision they have (their arrays are never written: no copy)."""
-        return [p.saved() for p in self.points], self._revision
+    def snapshot(self) -> tuple[list[SavedFollowUp], tuple[int, ...] | None, int]:
+        """The follow-ups to save, the RECIST targets and the revision they have (their arrays are never written: no copy)."""
+        return [p.saved() for p in self.points], self.targets, self._revision
 
     def saved(self, revision: int) -> None:
         self._saved_revision = revision
@@ -262,9 +262,11 @@ class CaseFollowUps:
         for channel in (*self._openers, self.restorer, self.comparer):
             channel.cancel()
         self._openers, self._pending = [], set()
-        self.points, self.comparison, self.baseline_timepoint, self.targets = [], None, None, None
+        self.points, self.comparison, self.baseline_timepoint = [], None, None
         self._revision = self._saved_revision = 0
         restored: list[SavedFollowUp] = case.metadata.pop("followups", None) or []
+        targets = case.metadata.pop("recist_targets", None)
+        self.targets = targets if restored else None
         self.changed.emit()
         self.compared.emit(None)
         if restored:

@@ -162,8 +162,7 @@ def test_bundle_round_trip_restores_without_registering(compared, make_session, 
     assert reopened.open_bundle(str(folder))
     fu = reopened.followups
     assert len(register_calls) == 1 and fu.names == ["month 3"] and not reopened.has_unsaved_changes
-    assert fu.targets is None  # targets are not saved: automatic after reopening
-    fu.set_targets((min(expected["recist"]["target_ids"]),))
+    assert fu.targets == (min(expected["recist"]["target_ids"]),) and manifest["recist_targets"] == list(fu.targets)
     assert fu.comparison.to_json() == expected
     assert "compared" in names(seen)
     assert fu.point("month 3").registration.quality == s.followups.point("month 3").registration.quality
