@@ -160,11 +160,16 @@ class CaseFollowUps:
             registration = None if point is None else register_followup(base_image, base_labels, loaded.image, loaded.labels)
             return FollowUpPoint(name, when, str(Path(image_path).resolve()), loaded, point, registration, order)
 
+        def done(point: FollowUpPoint) -> None:
+            self._openers = [c for c in self._openers if c is not channel]
+            self._added(point, generation)
+
         def failed(message: str) -> None:
+            self._openers = [c for c in self._openers if c is not channel]
             self._pending.discard(name)
             session.fail(f"follow-up {name}: {message}")
 
-        channel = session.executor.channel(lambda point: self._added(point, generation), failed)
+        channel = session.executor.channel(done, failed)
         self._pending.add(name)
         self._openers.append(channel)
         session.status.emit(f"Opening the follow-up {name} (measuring and registering)...", 0)

@@ -114,6 +114,19 @@ def test_follow_ups_are_ordered_by_study_date_and_one_without_labels_is_listed(c
     assert messages[2][1][0].startswith("follow-up gone:") and "gone" not in fu.names
 
 
+def test_the_dicom_study_date_comes_first(baseline, files, register_calls, monkeypatch):
+    real = followups_module.load_case
+
+    def dicom_like(*args):
+        case = real(*args)
+        case.metadata["StudyDate"] = "20090527"
+        return case
+
+    monkeypatch.setattr(followups_module, "load_case", dicom_like)
+    baseline.followups.open(files["fu"], files["fu_labels"], study_date="2024-03-01")
+    assert baseline.followups.points[0].study_date == "2009-05-27" and baseline.followups._openers == []
+
+
 def test_editing_the_baseline_recomputes_without_registering(compared, register_calls):
     s, fu = compared, compared.followups
     before = fu.comparison
