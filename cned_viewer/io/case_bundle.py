@@ -9,6 +9,7 @@ Layout (see docs/case-bundle.md)::
       clinical.json      ClinicalData.to_dict() (overrides included)
       edits.json         the edit log: every manual edit and plugin step since the labels were loaded
       plans.json         optional resection plans (names, segments, planes); plans.npz their painted overrides
+      followups/<n>/     optional follow-up scans: image, labels, followup.json (:mod:`cned_viewer.io.followup_bundle`)
       image.nii.gz       only when the image was copied into the bundle
 
 Every file is written atomically (:mod:`cned_viewer.io.atomic`) and the manifest last, so an
@@ -33,6 +34,7 @@ from cned_viewer.core.labels import array_digest as labels_digest
 from cned_viewer.core.provenance import Provenance
 from cned_viewer.editing.log import EditLog
 from cned_viewer.errors import UserError
+from cned_viewer.io.followup_bundle import SavedFollowUp, prune_followups, read_followups, write_followups
 from cned_viewer.io.atomic import atomic_write, atomic_write_text
 from cned_viewer.io.images import load_image
 from cned_viewer.io.masks import load_labels, load_segments, save_labels
@@ -62,10 +64,12 @@ class Bundle:
     view_state: dict[str, Any] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
     plans: list[ResectionPlan] = field(default_factory=list)
+    followups: list[SavedFollowUp] = field(default_factory=list)
+    recist_targets: tuple[int, ...] | None = None
 
     def case_to_open(self) -> Case:
-        """The case with its view state and resection plans in ``metadata`` (the session takes them back when it opens)."""
-        self.case.metadata.update(view_state=self.view_state, plans=self.plans)
+        """The case with its view state, resection plans and follow-ups in ``metadata`` (the session takes them back)."""
+        self.case.metadata.update(view_state=self.view_state, plans=self.plans, followups=self.followups, recist_targets=self.recist_targets)
         return self.case
 
 
@@ -85,6 +89,8 @@ def save_bundle(
     view_state: Mapping[str, Any] | None = None,
     image_mode: ImageMode = "reference",
     plans: list[ResectionPlan] | None = None,
+    followups: list[SavedFollowUp] | None = None,
+    recist_targets: tuple[int, ...] | None = None,
 ) -> Path:
     """Write ``case`` as a bundle folder; returns its path (``.cned`` added when missing).
 
@@ -92,6 +98,8 @@ def save_bundle(
     and the DICOM series); ``"copy"`` stores the image itself as NIfTI, for cases that must
     travel (the demo case has no source file, so it is always copied). ``plans``: the case's resection
     plans (``plans.json``, their painted overrides in ``plans.npz``); none: no plan files are listed.
+    ``followups``: the follow-up scans, each under ``followups/<n>/``, listed in the manifest's ``followups``;
+    ``recist_targets``: the RECIST target lesions chosen by hand (None: automatic).
     """
     folder = bundle_path(path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -116,6 +124,7 @@ def save_bundle(
     atomic_write_text(folder / EDITS_FILE, json.dumps(EditLog(list(case.provenance)).to_json(), indent=1, ensure_ascii=False))
     if plans:
         files.update(_write_plans(folder, plans))
+    listed = write_followups(folder, followups or [])
     manifest = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -127,8 +136,10 @@ def save_bundle(
         "metadata": {k: v for k, v in case.metadata.items() if isinstance(v, str | int | float | bool)},
         "warnings": list(case.warnings),
         "view_state": dict(view_state or {}),
+        **({"followups": listed, "recist_targets": None if recist_targets is None else list(recist_targets)} if listed else {}),
     }
     atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+    prune_followups(folder, listed)
     return folder
 
 
@@ -175,8 +186,11 @@ def load_bundle(path: str | os.PathLike) -> Bundle:
     saved_digest = manifest.get("labels_sha256")
     if labels is not None and saved_digest and saved_digest != labels_digest(labels.array):
         warnings.append("the bundle's labels differ from those it recorded when saved (edited outside CNED Viewer?)")
-    case = Case(loaded.volume, labels, segments, clinical, metadata, warnings, provenance)
-    return Bundle(case, dict(manifest.get("view_state") or {}), manifest, _read_plans(folder, files))
+    followups, damaged = read_followups(folder, manifest)
+    case = Case(loaded.volume, labels, segments, clinical, metadata, warnings + damaged, provenance)
+    targets = manifest.get("recist_targets")
+    targets = tuple(int(t) for t in targets) if isinstance(targets, list) and all(isinstance(t, int) for t in targets) else None
+    return Bundle(case, dict(manifest.get("view_state") or {}), manifest, _read_plans(folder, files), followups, targets)
 
 
 def _write_plans(folder: Path, plans: list[ResectionPlan]) -> dict[str, str]:

@@ -9,8 +9,9 @@ lists the edit log (``case.provenance``), adds the report sections of the enable
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from cned_viewer.core.case import Case
 from cned_viewer.core.clinical import ClinicalData
@@ -25,6 +26,7 @@ from cned_viewer.render.png import encode_png
 from cned_viewer.report.pdf_writer import write_report_pdf
 from cned_viewer.report.plan_section import PlanSection, plan_section
 from cned_viewer.report.report_data import ExtraSection, ReportImage, build_report_data
+from cned_viewer.report.response_section import response_section
 from cned_viewer.scores import build_inputs, evaluate_all
 
 SNAPSHOT_VIEWS = (("anterior", "3D, anterior view"), ("superior", "3D, superior view"))
@@ -69,9 +71,11 @@ def write_case_report(
     options: MeasureOptions | None = None,
     numbering: LesionNumbering | None = None,
     plans: Sequence[ResectionPlan] = (),
+    response: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the PDF report of ``case`` (its labels now, ``clinical`` or the case's, its edit log,
-    the report sections of ``plugins``' enabled plugins, a "Resection plan" section per plan of ``plans``),
+    the report sections of ``plugins``' enabled plugins, a "Resection plan" section per plan of ``plans``,
+    the "Response" section of ``response``: the ``compare`` JSON of the case's follow-ups),
     lesions defined by ``options`` and numbered as by ``numbering`` (the viewer's ``IncrementalMeasurer.numbering``,
     the plans' lesions too); the path."""
     clinical = case.clinical if clinical is None else clinical
@@ -92,5 +96,6 @@ def write_case_report(
     data = build_report_data(
         case, measurements, scores, images, edits=[entry.to_json() for entry in case.provenance], deidentify=deidentify,
         extra_sections=extra, extra_notices=notices, plan_sections=planned,
+        response_section=None if response is None else response_section(response),
     )
     return write_report_pdf(data, output, page_size)

@@ -20,6 +20,7 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 from cned_viewer.errors import UserError
 from cned_viewer.io.atomic import atomic_write
 from cned_viewer.report.report_data import CNED_ITEM_HEADER, SCORE_HEADER, ReportData
+from cned_viewer.report.response_section import ResponseSection
 
 PAGE_SIZES = {"a4": A4, "letter": letter}
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
@@ -108,6 +109,17 @@ def _plan_section(section, styles, width: float) -> list:
     return [KeepTogether(flow)]
 
 
+def response_block(section: ResponseSection, s, width: float, title_style: str = "h2") -> list:
+    """The "Response" section's flowables: figures, lesion table, time points, warnings and notes."""
+    story = [paragraph(section.title, s[title_style]), Spacer(1, 4), table(list(section.figures), [0.28 * width, 0.72 * width], s)]
+    story += [paragraph(f"Lesions ({len(section.lesions)})", s["h2"]),
+              table([section.lesion_header, *section.lesions], [w * width for w in (0.11, 0.11, 0.12, 0.22, 0.1, 0.24, 0.1)], s, header=True)]
+    story += [paragraph("Tumour burden and C-NED per time point", s["h2"]),
+              table([section.timepoint_header, *section.timepoints], [w * width for w in (0.14, 0.12, 0.14, 0.1, 0.1, 0.4)], s, header=True)]
+    story += [paragraph(f"WARNING: {text}", s["warn"]) for text in section.warnings]
+    return story + [Spacer(1, 4)] + [paragraph(text, s["small"]) for text in section.notes]
+
+
 def _images(images, styles, width: float) -> list:
     cell_width = width / len(images) - 4
     pictures, captions = [], []
@@ -140,6 +152,8 @@ def build_story(data: ReportData, width: float) -> list:
         story += [paragraph(text, s["base"]) for text in section.paragraphs]
     for plan in data.plan_sections:
         story += _plan_section(plan, s, width)
+    if data.response_section is not None:
+        story += response_block(data.response_section, s, width)
     story += [paragraph("Manual edits", s["h2"])] + [paragraph(line, s["base"]) for line in data.edits]
     if data.notices:
         story += [paragraph("Notices from loading and measuring", s["h2"])] + [paragraph(line, s["small"]) for line in data.notices]

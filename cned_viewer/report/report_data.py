@@ -18,6 +18,7 @@ from cned_viewer.core.case import Case
 from cned_viewer.core.dicom_text import format_tag
 from cned_viewer.report.images import ReportImage
 from cned_viewer.report.plan_section import PlanSection
+from cned_viewer.report.response_section import ResponseSection
 from cned_viewer.scores.evidence import cutoffs_for, evidence_for
 from cned_viewer.scores.inputs import input_warnings
 from cned_viewer.scores.results import InputValue, ScoreResult, format_number
@@ -72,6 +73,7 @@ class ReportData:
     disclaimer: str = DISCLAIMER
     extra_sections: tuple[ExtraSection, ...] = ()
     plan_sections: tuple[PlanSection, ...] = ()
+    response_section: ResponseSection | None = None  # baseline against follow-up, when the case has follow-ups
 
 
 def pseudonym_for(case: Case) -> str:
@@ -246,11 +248,12 @@ def build_report_data(
     extra_sections: Iterable[ExtraSection] = (),
     extra_notices: Iterable[str] = (),
     plan_sections: Iterable[PlanSection] = (),
+    response_section: ResponseSection | None = None,
 ) -> ReportData:
     """Assemble the report of ``case`` from its measurements (``Measurements.to_json()``) and scores.
 
     ``extra_sections`` (from plugins), ``extra_notices`` and the texts of ``plan_sections``
-    (:mod:`cned_viewer.report.plan_section`) are de-identified like every other text.
+    (:mod:`cned_viewer.report.plan_section`) and ``response_section`` are de-identified like every other text.
     """
     cned = next(r for r in results if r.score_id == "cned")
     created = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
@@ -284,4 +287,6 @@ def build_report_data(
         pdf_title=f"C-NED report {who}".strip(),
         extra_sections=sections,
         plan_sections=tuple(replace(x, title=scrub(x.title), warnings=tuple(scrub(w) for w in x.warnings)) for x in plan_sections),
+        response_section=None if response_section is None else replace(
+            response_section, warnings=tuple(scrub(w) for w in response_section.warnings)),
     )

@@ -36,6 +36,7 @@ class Owner(Protocol):
     case: Case | None
     edits: LiveEdits
     plans: Any  # CasePlans: snapshot() and saved(revision)
+    followups: Any  # CaseFollowUps: snapshot(), saved(revision) and response_json()
     questions: Questions
     plugins: PluginManager
     options: MeasureOptions
@@ -51,7 +52,7 @@ class ReportWriter(Protocol):
     """Writes the PDF of a case (``cned_viewer.render.report_export.write_case_report``, injected from above)."""
 
     def __call__(self, case: Case, path: str, page_size: str, deidentify: bool, *, plugins: Any, options: Any,
-                 numbering: Any, plans: Any) -> Path: ...
+                 numbering: Any, plans: Any, response: Any = None) -> Path: ...
 
 
 class CaseFiles:
@@ -115,9 +116,11 @@ class CaseFiles:
         folder = bundle_path(folder)
         case, state, revision = self.snapshot(), self.session.view_state(), self._revision()
         plans, plans_revision = self.session.plans.snapshot()
+        followups, targets, followups_revision = self.session.followups.snapshot()
         self.bundle_folder = folder
         self.session.status.emit(f"Saving {folder}...", 0)
-        self.saver.submit(lambda: (save_bundle(case, folder, state, plans=plans), revision, [], plans_revision))
+        self.saver.submit(lambda: (save_bundle(case, folder, state, plans=plans, followups=followups, recist_targets=targets), revision,
+                                   [], plans_revision, followups_revision))
         return True
 
     def save_labels_to(self, path: str, wait: bool = False) -> bool:
@@ -142,11 +145,14 @@ class CaseFiles:
         return True
 
     def _saved(self, result: tuple) -> None:
-        """``(path, revision)``, ``(path, revision, warnings)`` or, for a bundle, ``(path, revision, warnings, plans revision)``."""
+        """``(path, revision)``, ``(path, revision, warnings)`` or, for a bundle,
+        ``(path, revision, warnings, plans revision, follow-ups revision)``."""
         path, revision, *rest = result
         self.session.edits.saved(revision)
         if len(rest) > 1:
             self.session.plans.saved(rest[1])
+        if len(rest) > 2:
+            self.session.followups.saved(rest[2])
         warnings = rest[0] if rest else []
         self.session.stage_done.emit(f"Saved {path}." + "".join(f" Note: {w}" for w in warnings))
         self.saved.emit(path)
@@ -158,8 +164,10 @@ class CaseFiles:
         try:
             if self.bundle_folder is not None:
                 revision, (plans, plans_revision) = self._revision(), self.session.plans.snapshot()
-                path = save_bundle(self.snapshot(), self.bundle_folder, self.session.view_state(), plans=plans)
-                self._saved((path, revision, [], plans_revision))
+                followups, targets, followups_revision = self.session.followups.snapshot()
+                path = save_bundle(self.snapshot(), self.bundle_folder, self.session.view_state(), plans=plans, followups=followups,
+                                   recist_targets=targets)
+                self._saved((path, revision, [], plans_revision, followups_revision))
                 return True
             path = self.session.questions.labels_path()
             return bool(path) and self.save_labels_to(path, wait=True)  # type: ignore[arg-type]
@@ -169,7 +177,8 @@ class CaseFiles:
 
     # -- report and plugins ----------------------------------------------------------------------------
     def export_report(self, path: str, page_size: str = "a4", deidentify: bool = False) -> bool:
-        """Write the report of the case as it is now (labels, clinical data and overrides, edit log, resection plans)."""
+        """Write the report of the case as it is now (labels, clinical data and overrides, edit log, resection plans,
+        the Response section when follow-ups are compared)."""
         session = self.session
         if session.case is None or session.case.labels is None:
             session.fail("open a case with labels first")
@@ -181,9 +190,10 @@ class CaseFiles:
         measurer = session.edits.measurer
         numbering = measurer.numbering.snapshot() if measurer is not None else None  # lesions numbered as the viewer shows them
         plans = session.plans.snapshot()[0]  # immutable plans: a worker reads what the user sees now
+        response = session.followups.response_json()  # plain JSON of the comparison shown now, or None
         session.status.emit(f"Writing the report {path}...", 0)
         self.reporter.submit(lambda: writer(case, path, page_size, deidentify, plugins=plugins, options=options, numbering=numbering,
-                                                plans=plans))
+                                                plans=plans, **({"response": response} if response else {})))
         return True
 
     def _report_done(self, path: Path) -> None:

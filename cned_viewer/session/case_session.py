@@ -38,6 +38,7 @@ from cned_viewer.plugins.manager import PluginManager
 from cned_viewer.scores import build_inputs, evaluate_all
 from cned_viewer.session.case_files import CaseFiles, ReportWriter
 from cned_viewer.session.executor import Executor, SyncExecutor
+from cned_viewer.session.followups import CaseFollowUps
 from cned_viewer.session.live_edits import LiveEdits
 from cned_viewer.session.opening import CaseSource, plan_drop, same_path
 from cned_viewer.session.plans import CasePlans
@@ -87,6 +88,7 @@ class CaseSession:
         self.edits.failed.connect(self.fail)
         self.files = CaseFiles(self, report_writer)
         self.plans = CasePlans(self)  # the case's resection plans and their live figures
+        self.followups = CaseFollowUps(self)  # follow-up scans compared with this case (the baseline)
         self.scanner = self.executor.channel(self._scanned, self.fail)
         self.loader = self.executor.channel(self._opened, self.fail)
         self.measurer = self.executor.channel(self._measurer_built, self.fail)
@@ -405,7 +407,7 @@ class CaseSession:
     # -- unsaved edits and crash recovery ------------------------------------------------------------
     @property
     def has_unsaved_changes(self) -> bool:
-        return self.edits.has_unsaved_changes or self.plans.has_unsaved_changes
+        return self.edits.has_unsaved_changes or self.plans.has_unsaved_changes or self.followups.has_unsaved_changes
 
     def confirm_edits_closed(self) -> bool:
         """Before the labels go away (close, another case): ask about unsaved edits; False = stay."""
