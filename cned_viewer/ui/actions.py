@@ -136,7 +136,11 @@ PLAN_BRUSH_TITLES = {"off": "off", "resect": "paint the resection", "keep": "pai
 
 
 def _show_plan_tab(w: Window) -> None:
-    w.side_tabs.setCurrentWidget(w.plan_panel)
+    _show_tab(w, w.plan_panel)
+
+
+def _show_tab(w: Window, tab: Any) -> None:
+    w.side_tabs.setCurrentWidget(tab)
 
 
 def _editable(session: CaseSession) -> bool:
@@ -155,6 +159,10 @@ def main_window_actions() -> list[Entry]:
         Action("open-cohort", "File", "Open c&ohort results...", lambda w: open_cohort_results(w, w.session)),
         Action("open-pacs", "File", "Open from &PACS...", lambda w: open_from_pacs(w, w.session)),
         Action("send-pacs", "File", "Send &to PACS...", lambda w: send_to_pacs(w, w.session)),
+        Action("open-followup", "File", "Open &follow-up scan...", lambda w: (_show_tab(w, w.followup_panel), w.followup_panel.open_file()),
+               None, _has_labels),
+        Action("open-followup-dicom", "File", "Open follow-up DICOM folder...",
+               lambda w: (_show_tab(w, w.followup_panel), w.followup_panel.open_dicom()), None, _has_labels),
         Placeholder("import", "File", "&Import"),
         Placeholder("export", "File", "E&xport"),
         Placeholder("recent", "File", "&Recent cases"),

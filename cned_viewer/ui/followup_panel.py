@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QScrollArea, QVBoxLayout, QWidget,
 )
 
 from cned_viewer.report.response_section import response_section
@@ -40,7 +40,7 @@ def fill_table(table: QTableWidget, header: Sequence[str], rows: Sequence[Sequen
     table.resizeColumnsToContents()
 
 
-class FollowUpPanel(QWidget):
+class FollowUpPanel(QScrollArea):
     """The Follow-up tab (module doc)."""
 
     chosen = Signal(object)  # the follow-up shown beside the baseline (its name), None when there is none
@@ -48,7 +48,8 @@ class FollowUpPanel(QWidget):
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session, self.followups = session, session.followups
-        layout = QVBoxLayout(self)
+        body = QWidget()  # in a scroll area: the tab never widens or heightens the window
+        layout = QVBoxLayout(body)
         buttons = QHBoxLayout()
         self.open_button, self.open_dicom_button = QPushButton("Open follow-up scan..."), QPushButton("DICOM folder...")
         self.remove_button = QPushButton("Remove")
@@ -85,6 +86,8 @@ class FollowUpPanel(QWidget):
             table.verticalHeader().setVisible(False)
         layout.addWidget(self.pairs, 2)
         layout.addWidget(self.timepoints, 1)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
         self.followups.changed.connect(self.show_points)
         self.followups.compared.connect(lambda _comparison: self.show_response())
         session.case_opened.connect(lambda _case: (self.show_points(), self.show_response()))

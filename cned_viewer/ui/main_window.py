@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.clinical_form, self.case_info, self.display_toolbar = p.clinical_form, p.case_info, p.display_toolbar
         self.edit_dock, self.segment_panel, self.side_tabs = p.edit_dock, p.segment_panel, p.side_tabs
         self.plan_panel, self.plan_display = p.plan_panel, p.plan_display
+        self.followup_panel, self.followup_views = p.followup_panel, p.followup_views
         self.setCentralWidget(p.central_widget())
         self.addToolBar(p.display_toolbar)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, p.edit_dock)

@@ -16,6 +16,8 @@ from cned_viewer.ui.case_info import CaseInfo
 from cned_viewer.ui.clinical_form import ClinicalForm
 from cned_viewer.ui.display_toolbar import DisplayToolbar
 from cned_viewer.ui.edit_toolbar import EditDock
+from cned_viewer.ui.followup_panel import FollowUpPanel
+from cned_viewer.ui.followup_views import FollowUpViews
 from cned_viewer.ui.lesion_table import LesionTable
 from cned_viewer.ui.plan_display import PlanDisplay
 from cned_viewer.ui.plan_panel import PlanPanel
@@ -43,6 +45,8 @@ class Panels:
         self.segment_panel.hide()
         self.plan_panel = PlanPanel(session, lambda: self.views["axial"].crosshair)
         self.plan_display = PlanDisplay(session, self.views, self.view3d, self.plan_panel)
+        self.followup_panel = FollowUpPanel(session)
+        self.followup_views = FollowUpViews(session, self.views, self.followup_panel, self.set_point)
         self.side_tabs = QTabWidget()
         self._connect()
 
@@ -56,10 +60,15 @@ class Panels:
             view.stroke_moved.connect(lambda voxel: (session.plans.brush if session.plans.brush.active else session).move(voxel))
             view.stroke_released.connect(lambda: (session.plans.brush if session.plans.brush.active else session).release())
             view.voxel_clicked.connect(self._voxel_clicked)
+        for view in self.followup_views.views.values():
+            view.cursor_text.connect(lambda text: self.status_bar.showMessage(text))
+            view.window_dragged.connect(self.set_window)
         self.edit_dock.settings_changed.connect(self.tool_changed)
         self.plan_panel.brush_changed.connect(lambda _mode: self.tool_changed(self.edit_dock.settings))
         self.plan_panel.radius_box.valueChanged.connect(lambda _mm: self.tool_changed(self.edit_dock.settings))
         self.side_tabs.currentChanged.connect(lambda _i: self.plan_display.show(self.side_tabs.currentWidget() is self.plan_panel))
+        self.side_tabs.currentChanged.connect(lambda _i: self.show_layout())
+        self.followup_panel.chosen.connect(lambda _name: self.show_layout())
         self.segment_panel.view_mode.connect(self.set_view_mode)
         self.lesion_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.lesion_table.customContextMenuRequested.connect(self._lesion_menu)
@@ -79,10 +88,12 @@ class Panels:
         layout.setSpacing(2)
         for (row, column), widget in zip(((0, 0), (0, 1), (1, 0), (1, 1)), (self.views["axial"], self.view3d, self.views["coronal"], self.views["sagittal"])):
             layout.addWidget(widget, row, column)
+        layout.addWidget(self.followup_views.views["axial"], 0, 1)  # shown instead of the 3D and sagittal views
+        layout.addWidget(self.followup_views.views["coronal"], 1, 1)
         for i in range(2):
             layout.setColumnStretch(i, 1)
             layout.setRowStretch(i, 1)
-        for widget, title in ((self.lesion_table, "Lesions"), (self.clinical_form, "Clinical"), (self.plan_panel, "Plan"), (self.case_info, "Case")):
+        for widget, title in ((self.lesion_table, "Lesions"), (self.clinical_form, "Clinical"), (self.plan_panel, "Plan"), (self.followup_panel, "Follow-up"), (self.case_info, "Case")):
             self.side_tabs.addTab(widget, title)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.score_panel)
@@ -95,6 +106,14 @@ class Panels:
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([900, 540])
         return splitter
+
+    def show_layout(self) -> None:
+        """Baseline beside follow-up while the Follow-up tab shows one; else the slices and the 3D model."""
+        followup = self.side_tabs.currentWidget() is self.followup_panel and self.followup_views.name is not None
+        for widget in self.followup_views.views.values():
+            widget.setVisible(followup)
+        self.view3d.setVisible(not followup)
+        self.views["sagittal"].setVisible(not followup)
 
     # -- navigation --------------------------------------------------------------------------------
     def set_point(self, index_zyx: tuple[int, int, int]) -> None:
@@ -117,7 +136,7 @@ class Panels:
 
     def set_window(self, width: float, level: float) -> None:
         """Every slice view at this window; the toolbar names it (a preset, or custom after a right drag)."""
-        for view in self.views.values():
+        for view in (*self.views.values(), *self.followup_views.views.values()):
             if view.window != (width, level):
                 view.set_window(width, level)
         self.display_toolbar.show_window(width, level)

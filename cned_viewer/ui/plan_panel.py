@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QInputDialog,
-    QLabel, QListWidget, QMessageBox, QPushButton, QRadioButton, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout,
+    QLabel, QListWidget, QMessageBox, QPushButton, QRadioButton, QScrollArea, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout,
     QWidget,
 )
 
@@ -36,7 +36,7 @@ def plane_text(index: int, plane: CutPlane) -> str:
     return f"Plane {index + 1}: normal ({n[0]:+.2f}, {n[1]:+.2f}, {n[2]:+.2f}), offset {plane.offset_mm:.1f} mm"
 
 
-class PlanPanel(QWidget):
+class PlanPanel(QScrollArea):
     """The Plan tab (module doc); ``crosshair()`` gives the voxel a new plane goes through."""
 
     plane_selected = Signal(object)  # the chosen plane's index in the active plan, or None
@@ -45,7 +45,8 @@ class PlanPanel(QWidget):
     def __init__(self, session: CaseSession, crosshair: Callable[[], tuple[int, int, int] | None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session, self.plans, self.crosshair = session, session.plans, crosshair
-        layout = QVBoxLayout(self)
+        body = QWidget()  # in a scroll area: the tab never widens or heightens the window
+        layout = QVBoxLayout(body)
         layout.addLayout(self._plan_row())
         layout.addWidget(self._segments_box())
         layout.addWidget(self._planes_box())
@@ -62,6 +63,8 @@ class PlanPanel(QWidget):
         self.lesions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lesions.verticalHeader().setVisible(False)
         layout.addWidget(self.lesions, 1)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
         self.plans.plans_changed.connect(self.show_plans)
         self.plans.figures_changed.connect(self._figures_changed)
         session.case_opened.connect(lambda _case: self.show_plans())

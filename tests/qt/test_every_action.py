@@ -216,6 +216,8 @@ def _plan_brush(mode: str) -> Callable:
 
 
 CHECKS: dict[str, Callable] = {
+    "open-followup": _dialog_opened("open file"),
+    "open-followup-dicom": _dialog_opened("folder"),
     "plan-tab": _plan_tab,
     "plan-new": _plan_new,
     "plan-add-plane": _plan_add_plane,

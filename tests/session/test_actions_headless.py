@@ -203,6 +203,14 @@ def measure_settings(c: Ctx) -> None:  # the dialog's options: window.set_measur
     assert c.s.options.min_lesion_volume_ml == 1.0 and c.s.measurements.to_json()["lesion_count"] == 8
 
 
+def open_followup(c: Ctx) -> None:  # open-followup, open-followup-dicom: session.followups.open(scan, labels)
+    c.s.followups.open(str(c.files[0]), str(c.files[1]), name="same scan")
+    comparison = c.s.followups.comparison
+    assert c.s.followups.names == ["same scan"] and comparison is not None and c.s.has_unsaved_changes
+    assert {m["status"] for m in comparison.to_json()["lesions"]} == {"persisting"}
+    assert comparison.to_json()["recist"]["response"] == "SD" and c.s.followups.to_followup("same scan", STROKE[0]) == STROKE[0]
+
+
 HEADLESS: dict[str, Callable[[Ctx], None]] = {
     "open-dicom": open_dicom, "open-pacs": open_dicom, "open-image": open_image, "open-labels": open_labels,
     "open-segments": open_segments, "open-bundle": open_bundle, "open-demo": open_demo, "help-demo": open_demo,
@@ -212,6 +220,7 @@ HEADLESS: dict[str, Callable[[Ctx], None]] = {
     "measure-settings": measure_settings,
     **{f"tool-{name}": tool(name) for name in ("navigate", "paint", "erase", "delete_lesion", "relabel_lesion")},
     **PLAN_CHECKS,
+    "open-followup": open_followup, "open-followup-dicom": open_followup,
 }
 
 VIEW_ONLY: dict[str, str] = {

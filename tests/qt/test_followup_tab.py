@@ -1,0 +1,65 @@
+"""Follow-up in the window, through the user's inputs: File > Open follow-up scan (its two file dialogs), the
+Follow-up tab's pairs, response and chart, the side-by-side layout and a click in the follow-up view that
+moves the baseline's crosshair through the registration.
+
+The follow-up is the demo case shifted by whole voxels (a known motion): every lesion persists, and a
+voxel of the follow-up maps to the baseline voxel shifted back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import SimpleITK as sitk
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog
+
+SHIFT_ZYX = (0, 6, -4)
+
+
+@pytest.fixture(scope="module")
+def shifted_demo(tmp_path_factory, demo_files):
+    """The demo image and labels moved by SHIFT_ZYX voxels (the origin says where: same anatomy, other voxels)."""
+    folder = tmp_path_factory.mktemp("followup")
+    written = []
+    for path, name in zip(demo_files, ("image.nii.gz", "labels.nii.gz")):
+        image = sitk.ReadImage(str(path))
+        array = np.roll(sitk.GetArrayFromImage(image), SHIFT_ZYX, axis=(0, 1, 2))
+        moved = sitk.GetImageFromArray(array)
+        moved.CopyInformation(image)
+        spacing = np.asarray(image.GetSpacing())
+        moved.SetOrigin(tuple(np.asarray(image.GetOrigin()) - spacing * np.asarray(SHIFT_ZYX[::-1])))
+        sitk.WriteImage(moved, str(folder / name))
+        written.append(str(folder / name))
+    return written
+
+
+def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_window, wait_ready, shifted_demo, monkeypatch) -> None:
+    window = demo_window
+    answers = iter([(shifted_demo[0], ""), (shifted_demo[1], "")])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: next(answers))
+    window.actions["open-followup"].trigger()
+    assert window.side_tabs.currentWidget() is window.followup_panel
+    followups = window.session.followups
+    qtbot.waitUntil(lambda: followups.comparison is not None, timeout=120_000)
+    panel = window.followup_panel
+    qtbot.waitUntil(lambda: panel.pairs.rowCount() == len(window.session.measurements.lesions), timeout=10_000)
+    statuses = {panel.pairs.item(r, 2).text() for r in range(panel.pairs.rowCount())}
+    assert statuses == {"persisting"} and "RECIST 1.1 response" in panel.figures.text() and not panel.warning.text()
+    assert "liver Dice" in panel.point_list.item(0).text() and len(panel.chart.curve) == 2
+    assert panel.chart.curve[0][1] == pytest.approx(panel.chart.curve[1][1], rel=1e-6)  # same TTV at both time points
+
+    fu_axial = window.followup_views.views["axial"]
+    assert fu_axial.isVisible() and not window.view3d.isVisible() and not window.views["sagittal"].isVisible()
+    rect = fu_axial.image_rect()
+    click = QPoint(int(rect.center().x()), int(rect.center().y()))
+    voxel = fu_axial.voxel_at(click.x(), click.y())
+    qtbot.mouseClick(fu_axial, Qt.MouseButton.LeftButton, pos=click)
+    expected = tuple(v - s for v, s in zip(voxel, SHIFT_ZYX))
+    assert all(abs(a - b) <= 1 for a, b in zip(window.views["axial"].crosshair, expected))
+
+    window.side_tabs.setCurrentWidget(window.lesion_table)
+    assert window.view3d.isVisible() and not fu_axial.isVisible()
+    window.side_tabs.setCurrentWidget(window.followup_panel)
+    qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
+    assert followups.names == [] and not fu_axial.isVisible() and window.view3d.isVisible()
