@@ -81,6 +81,7 @@ class CaseScene:
         self._sources: dict[str, object] = {}  # key -> the vtkPolyData its actor shows
         self.selected_lesion: int | None = None
         self.camera_preset = "anterior"
+        self.lesion_colours: dict[int, tuple[int, int, int]] | None = None  # per-lesion colours (follow-up status)
         self.covered: frozenset[str] = frozenset()  # structures another layer (a resection plan) draws instead
         self._highlight = None
         self._picker = vtkCellPicker()
@@ -129,6 +130,8 @@ class CaseScene:
             self._picker.AddPickList(self.actors["tumour"])
         if first and self.actors:
             self.set_camera(self.camera_preset)
+        if self.lesion_colours is not None:
+            self.colour_lesions(self.lesion_colours)  # a new tumour surface: its lesions coloured again
 
     def set_visible(self, key: str, visible: bool) -> None:
         self.states[key].visible = visible
@@ -184,6 +187,28 @@ class CaseScene:
                 mapper = self._highlight.GetMapper()  # drawn over the coincident tumour surface
                 mapper.SetResolveCoincidentTopologyToPolygonOffset()
                 mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(-4.0, -4.0)
+        self.plotter.render()
+
+    def colour_lesions(self, colours: dict[int, tuple[int, int, int]] | None) -> None:
+        """Draw each lesion in its own RGB (0-255; a lesion not named keeps the tumour colour); None: one colour again."""
+        tumour, actor = self.meshes.get("tumour"), self.actors.get("tumour")
+        if tumour is None or actor is None:
+            return
+        mapper = actor.GetMapper()
+        if colours is None:
+            mapper.ScalarVisibilityOff()
+        else:
+            default = np.array([round(255 * c) for c in self.colour("tumour")], np.uint8)
+            ids = np.asarray(tumour.cell_data[LABEL_ARRAY])
+            rgb = np.tile(default, (ids.size, 1))
+            for lesion_id, colour in colours.items():
+                rgb[ids == lesion_id] = colour
+            tumour.cell_data["lesion_rgb"] = rgb
+            mapper.SetScalarModeToUseCellFieldData()
+            mapper.SelectColorArray("lesion_rgb")
+            mapper.SetColorModeToDirectScalars()
+            mapper.ScalarVisibilityOn()
+        self.lesion_colours = colours
         self.plotter.render()
 
     def lesion_at(self, display_x: float, display_y: float) -> int | None:

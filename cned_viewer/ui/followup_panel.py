@@ -15,10 +15,15 @@ from PySide6.QtWidgets import (
     QScrollArea, QVBoxLayout, QWidget,
 )
 
+from cned_viewer.followup.matching import DISAPPEARED, MERGED, PERSISTING, SPLIT
 from cned_viewer.report.response_section import response_section
 from cned_viewer.session import CaseSession
 from cned_viewer.ui.file_dialogs import IMAGE_FILTER, LABEL_FILTER
 from cned_viewer.ui.response_chart import ResponseChart
+
+#: Baseline lesion colour in 3D by its status at the last follow-up (a new lesion is not on the baseline).
+STATUS_RGB = {PERSISTING: (245, 160, 40), DISAPPEARED: (50, 200, 90), MERGED: (170, 90, 220), SPLIT: (170, 90, 220)}
+STATUS_LEGEND = "3D: baseline lesions persisting orange, disappeared green, merged or split purple."
 
 
 def point_text(point) -> str:
@@ -164,7 +169,7 @@ class FollowUpPanel(QScrollArea):
         section = response_section(data)
         self.warning.setText("\n".join(section.warnings))
         rows = "".join(f"<tr><td>{label}</td><td><b>{value}</b></td></tr>" for label, value in section.figures)
-        self.figures.setText(f"<table>{rows}</table>")
+        self.figures.setText(f"<table>{rows}</table><div>{STATUS_LEGEND}</div>")
         fill_table(self.pairs, section.lesion_header, section.lesions)
         fill_table(self.timepoints, section.timepoint_header, section.timepoints)
         self.chart.show_curve(comparison.curve())

@@ -1,9 +1,10 @@
-"""A follow-up scan beside the baseline: its axial and coronal slices, linked to the baseline's through the registration.
+"""A follow-up scan beside the baseline: its axial slice, linked to the baseline's through the registration.
 
 While the Follow-up tab is shown and the case has a follow-up, the window's grid shows baseline axial |
-follow-up axial over baseline coronal | follow-up coronal (the 3D and sagittal views step aside). A
-crosshair set in either scan moves the other to the same anatomy (``session.followups.to_followup`` /
-``to_baseline``: the registration maps the point; each scan stays on its own grid).
+follow-up axial over baseline coronal | 3D (the sagittal view steps aside), and the 3D lesions take the
+colour of their status against the last follow-up (:data:`STATUS_RGB`). A crosshair set in either scan
+moves the other to the same anatomy (``session.followups.to_followup`` / ``to_baseline``: the registration
+maps the point; each scan stays on its own grid).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import QObject
 
 from cned_viewer.session import CaseSession
-from cned_viewer.ui.followup_panel import FollowUpPanel
+from cned_viewer.ui.followup_panel import STATUS_RGB, FollowUpPanel
 from cned_viewer.ui.slice_view import SliceView
 
 Index = tuple[int, int, int]
@@ -27,7 +28,7 @@ class FollowUpViews(QObject):
         super().__init__(panel)
         self.session, self.followups, self.baseline = session, session.followups, baseline
         self.set_baseline_point = set_baseline_point
-        self.views = {name: SliceView(name) for name in ("axial", "coronal")}
+        self.views = {"axial": SliceView("axial")}
         self.name: str | None = None
         for view in self.views.values():
             view.hide()
@@ -35,6 +36,14 @@ class FollowUpViews(QObject):
         for view in baseline.values():
             view.point_picked.connect(self._baseline_point)
         panel.chosen.connect(self.show_followup)
+
+    def status_colours(self) -> dict[int, tuple[int, int, int]] | None:
+        """Baseline lesion number -> RGB of its status at the last follow-up; None without a comparison."""
+        comparison = self.followups.comparison
+        if comparison is None:
+            return None
+        return {lesion_id: STATUS_RGB[match.status] for match in comparison.followups[-1].matches
+                for lesion_id in match.baseline_ids if match.status in STATUS_RGB}
 
     def show_followup(self, name: str | None) -> None:
         """Show follow-up ``name`` in the views (None: none)."""

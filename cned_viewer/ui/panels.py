@@ -69,6 +69,7 @@ class Panels:
         self.side_tabs.currentChanged.connect(lambda _i: self.plan_display.show(self.side_tabs.currentWidget() is self.plan_panel))
         self.side_tabs.currentChanged.connect(lambda _i: self.show_layout())
         self.followup_panel.chosen.connect(lambda _name: self.show_layout())
+        session.followups.compared.connect(lambda _comparison: self.show_layout())
         self.segment_panel.view_mode.connect(self.set_view_mode)
         self.lesion_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.lesion_table.customContextMenuRequested.connect(self._lesion_menu)
@@ -88,8 +89,7 @@ class Panels:
         layout.setSpacing(2)
         for (row, column), widget in zip(((0, 0), (0, 1), (1, 0), (1, 1)), (self.views["axial"], self.view3d, self.views["coronal"], self.views["sagittal"])):
             layout.addWidget(widget, row, column)
-        layout.addWidget(self.followup_views.views["axial"], 0, 1)  # shown instead of the 3D and sagittal views
-        layout.addWidget(self.followup_views.views["coronal"], 1, 1)
+        self.grid = layout
         for i in range(2):
             layout.setColumnStretch(i, 1)
             layout.setRowStretch(i, 1)
@@ -108,12 +108,18 @@ class Panels:
         return splitter
 
     def show_layout(self) -> None:
-        """Baseline beside follow-up while the Follow-up tab shows one; else the slices and the 3D model."""
+        """Baseline axial beside the follow-up's, the 3D model in the sagittal view's place and its lesions coloured by
+        status, while the Follow-up tab shows a follow-up; else the three slice views and the 3D model."""
         followup = self.side_tabs.currentWidget() is self.followup_panel and self.followup_views.name is not None
-        for widget in self.followup_views.views.values():
-            widget.setVisible(followup)
-        self.view3d.setVisible(not followup)
+        side = self.followup_views.views["axial"]
+        for widget in (side, self.view3d, self.views["sagittal"]):
+            self.grid.removeWidget(widget)
+        self.grid.addWidget(side if followup else self.view3d, 0, 1)
+        self.grid.addWidget(self.view3d if followup else self.views["sagittal"], 1, 1)
+        side.setVisible(followup)
         self.views["sagittal"].setVisible(not followup)
+        self.view3d.scene.colour_lesions(self.followup_views.status_colours() if followup else None)
+        self.view3d.refresh_picture()
 
     # -- navigation --------------------------------------------------------------------------------
     def set_point(self, index_zyx: tuple[int, int, int]) -> None:

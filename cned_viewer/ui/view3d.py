@@ -139,6 +139,10 @@ class View3D(QWidget):
         self.plotter.widgets.add_plane_widget(dragged, normal=plane.normal_xyz, origin=plane.point_xyz_mm, bounds=bounds,
                                       implicit=True, test_callback=False, outline_translation=False, outline_opacity=0.3)
 
+    def refresh_picture(self) -> None:
+        """Show the scene again after a change made on :attr:`scene` directly."""
+        self._show_static()
+
     def highlight_lesion(self, lesion_id: int | None) -> None:
         self.scene.highlight_lesion(lesion_id)
         self._show_static()

@@ -50,7 +50,10 @@ def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_w
     assert panel.chart.curve[0][1] == pytest.approx(panel.chart.curve[1][1], rel=1e-6)  # same TTV at both time points
 
     fu_axial = window.followup_views.views["axial"]
-    assert fu_axial.isVisible() and not window.view3d.isVisible() and not window.views["sagittal"].isVisible()
+    assert fu_axial.isVisible() and window.view3d.isVisible() and not window.views["sagittal"].isVisible()
+    assert window.panels.grid.getItemPosition(window.panels.grid.indexOf(fu_axial))[:2] == (0, 1)
+    colours = window.view3d.scene.lesion_colours
+    assert colours == {lesion.id: (245, 160, 40) for lesion in window.session.measurements.lesions}  # all persisting: orange
     rect = fu_axial.image_rect()
     click = QPoint(int(rect.center().x()), int(rect.center().y()))
     voxel = fu_axial.voxel_at(click.x(), click.y())
@@ -59,7 +62,7 @@ def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_w
     assert all(abs(a - b) <= 1 for a, b in zip(window.views["axial"].crosshair, expected))
 
     window.side_tabs.setCurrentWidget(window.lesion_table)
-    assert window.view3d.isVisible() and not fu_axial.isVisible()
+    assert window.views["sagittal"].isVisible() and not fu_axial.isVisible() and window.view3d.scene.lesion_colours is None
     window.side_tabs.setCurrentWidget(window.followup_panel)
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
-    assert followups.names == [] and not fu_axial.isVisible() and window.view3d.isVisible()
+    assert followups.names == [] and not fu_axial.isVisible() and window.views["sagittal"].isVisible()
