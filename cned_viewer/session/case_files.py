@@ -108,20 +108,28 @@ class CaseFiles:
         return edits.revision if edits is not None else 0
 
     # -- saving --------------------------------------------------------------------------------------
-    def save_to(self, folder: str | Path) -> bool:
-        """Write the case (labels as they are now), clinical data and view state as a bundle."""
+    def save_to(self, folder: str | Path, wait: bool = False) -> bool:
+        """Write the case (labels as they are now), clinical data, view state, plans and follow-ups as a bundle;
+        through the saver unless ``wait``."""
         if self.session.case is None:
             self.session.fail("no case to save")
             return False
-        folder = bundle_path(folder)
+        job = self._bundle_job(bundle_path(folder))
+        if wait:
+            self._saved(job())
+        else:
+            self.session.status.emit(f"Saving {self.bundle_folder}...", 0)
+            self.saver.submit(job)
+        return True
+
+    def _bundle_job(self, folder: Path) -> Callable[[], tuple]:
+        """The save of the case as it is now into ``folder`` (the state is copied here; the job writes it)."""
         case, state, revision = self.snapshot(), self.session.view_state(), self._revision()
         plans, plans_revision = self.session.plans.snapshot()
         followups, targets, followups_revision = self.session.followups.snapshot()
         self.bundle_folder = folder
-        self.session.status.emit(f"Saving {folder}...", 0)
-        self.saver.submit(lambda: (save_bundle(case, folder, state, plans=plans, followups=followups, recist_targets=targets), revision,
-                                   [], plans_revision, followups_revision))
-        return True
+        return lambda: (save_bundle(case, folder, state, plans=plans, followups=followups, recist_targets=targets), revision,
+                        [], plans_revision, followups_revision)
 
     def save_labels_to(self, path: str, wait: bool = False) -> bool:
         """Write the current labels to ``path`` (``.dcm``: DICOM-SEG, MANUAL when hand-edited); through the saver unless ``wait``."""
@@ -158,17 +166,16 @@ class CaseFiles:
         self.saved.emit(path)
 
     def save_before_closing(self) -> bool:
-        """Save now, before the labels go: into the bundle, else where :meth:`Questions.labels_path` says.
+        """Save now, before the labels go: into the bundle; without one, a new bundle where :meth:`Questions.bundle_path`
+        says when plans or follow-ups would be lost, else the labels where :meth:`Questions.labels_path` says.
 
         False (with the message) when nothing was saved: the user stays with the edits."""
         try:
             if self.bundle_folder is not None:
-                revision, (plans, plans_revision) = self._revision(), self.session.plans.snapshot()
-                followups, targets, followups_revision = self.session.followups.snapshot()
-                path = save_bundle(self.snapshot(), self.bundle_folder, self.session.view_state(), plans=plans, followups=followups,
-                                   recist_targets=targets)
-                self._saved((path, revision, [], plans_revision, followups_revision))
-                return True
+                return self.save_to(self.bundle_folder, wait=True)
+            if self.session.plans.has_unsaved_changes or self.session.followups.has_unsaved_changes:
+                folder = self.session.questions.bundle_path()  # a labels file would keep neither
+                return bool(folder) and self.save_to(folder, wait=True)  # type: ignore[arg-type]
             path = self.session.questions.labels_path()
             return bool(path) and self.save_labels_to(path, wait=True)  # type: ignore[arg-type]
         except (UserError, OSError) as error:

@@ -26,6 +26,9 @@ class Questions(Protocol):
     def labels_path(self) -> str | None:
         """Where to save the labels of a case that has no bundle yet (None: the user cancelled)."""
 
+    def bundle_path(self) -> str | None:
+        """Where to save a case bundle (its plans or follow-ups would not fit a labels file; None: cancelled)."""
+
     def series(self, scan: DicomScan) -> str | None:
         """The UID of the series to open from a folder with several (None: cancelled)."""
 
@@ -42,6 +45,7 @@ class Answers:
 
     unsaved: UnsavedChoice = "cancel"
     save_labels_to: str | None = None
+    save_bundle_to: str | None = None
     series_index: int = 0
     mapping: str | None = next(iter(BUILTIN_MAPPINGS))
     recover: RecoveryChoice = "later"
@@ -51,6 +55,9 @@ class Answers:
 
     def labels_path(self) -> str | None:
         return self.save_labels_to
+
+    def bundle_path(self) -> str | None:
+        return self.save_bundle_to
 
     def series(self, scan: DicomScan) -> str | None:
         return scan.series[self.series_index].uid if self.series_index < len(scan.series) else None

@@ -33,6 +33,11 @@ class DialogQuestions:
         path, _ = QFileDialog.getSaveFileName(self.parent, "Save labels", start, "NIfTI (*.nii.gz);;NRRD (*.nrrd)")
         return path or None
 
+    def bundle_path(self) -> str | None:
+        start = self.files.suggested_path(".cned") if self.files is not None else ""
+        path, _ = QFileDialog.getSaveFileName(self.parent, "Save case bundle (keeps the plans and follow-ups)", start, "Case bundle (*.cned)")
+        return path or None
+
     def series(self, scan: DicomScan) -> str | None:
         dialog = SeriesDialog(scan, self.parent)
         return dialog.chosen_uid() if dialog.exec() else None

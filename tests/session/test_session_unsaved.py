@@ -92,3 +92,28 @@ def test_segment_map_refused_over_unsaved_edits(demo_session, demo_segments):
     failed = record(s.failed)
     assert s.open_segments(str(demo_segments)) is False
     assert s.case is case and "unsaved edits" in failed[0][1][0]
+
+
+def test_save_with_unsaved_plans_and_no_bundle_writes_a_bundle_that_keeps_them(demo_session, make_session, tmp_path):
+    """A labels file would keep the painted labels but lose the plan: Save asks for a bundle instead."""
+    from cned_viewer.planning import CutPlane
+
+    s = demo_session
+    _, painted = _painted(s)
+    s.plans.add("Right")
+    s.plans.add_plane(CutPlane.through_voxel(s.case.image.geometry, (60, 160, 200), 2))
+    s.questions.unsaved, s.questions.save_labels_to = "save", str(tmp_path / "never.nii.gz")
+    s.questions.save_bundle_to = str(tmp_path / "kept")
+    assert s.close() is True and not s.has_unsaved_changes
+    assert not (tmp_path / "never.nii.gz").exists()
+    other = make_session()
+    assert other.open_bundle(str(tmp_path / "kept.cned"))
+    assert other.plans.names == ["Right"] and len(other.plans.plan("Right").planes) == 1
+    assert np.array_equal(other.case.labels.array, painted)
+
+
+def test_cancelling_the_bundle_question_keeps_the_case(demo_session):
+    s = demo_session
+    s.plans.add("Right")
+    s.questions.unsaved = "save"  # save_bundle_to stays None: the user cancelled the bundle dialog
+    assert s.close() is False and s.case is not None and s.plans.names == ["Right"] and s.has_unsaved_changes
