@@ -114,11 +114,15 @@ class CaseFiles:
         if self.session.case is None:
             self.session.fail("no case to save")
             return False
-        job = self._bundle_job(bundle_path(folder))
+        folder = bundle_path(folder)
+        return self._save(self._bundle_job(folder), folder, wait)
+
+    def _save(self, job: Callable[[], tuple], path: str | Path, wait: bool) -> bool:
+        """Run a save ``job`` here (``wait``) or in the saver; its result goes to :meth:`_saved`."""
         if wait:
             self._saved(job())
         else:
-            self.session.status.emit(f"Saving {self.bundle_folder}...", 0)
+            self.session.status.emit(f"Saving {path}...", 0)
             self.saver.submit(job)
         return True
 
@@ -145,12 +149,7 @@ class CaseFiles:
                 return result.paths[0], revision, list(result.warnings)
             return save_labels(snapshot.labels, path), revision, []  # type: ignore[arg-type]
 
-        if wait:
-            self._saved(job())
-        else:
-            self.session.status.emit(f"Saving {path}...", 0)
-            self.saver.submit(job)
-        return True
+        return self._save(job, path, wait)
 
     def _saved(self, result: tuple) -> None:
         """``(path, revision)``, ``(path, revision, warnings)`` or, for a bundle,
