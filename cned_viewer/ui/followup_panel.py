@@ -8,6 +8,7 @@ so the tab and the PDF cannot disagree. A registration warning is shown in red a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +25,18 @@ from cned_viewer.ui.response_chart import ResponseChart
 #: Baseline lesion colour in 3D by its status at the last follow-up (a new lesion is not on the baseline).
 STATUS_RGB = {PERSISTING: (245, 160, 40), DISAPPEARED: (50, 200, 90), MERGED: (170, 90, 220), SPLIT: (170, 90, 220)}
 STATUS_LEGEND = "3D: baseline lesions persisting orange, disappeared green, merged or split purple."
+
+
+def followup_statuses(comparison: Any) -> dict[int, str] | None:
+    """Baseline lesion number -> ``status, +12 %`` (volume change) at the last follow-up; None without a comparison."""
+    if comparison is None:
+        return None
+    out = {}
+    for match in comparison.followups[-1].matches:
+        change = match.volume_change_percent
+        for lesion_id in match.baseline_ids:
+            out[lesion_id] = match.status if change is None else f"{match.status}, {change:+.0f} %"
+    return out
 
 
 def point_text(point) -> str:

@@ -35,6 +35,9 @@ class FollowUpViews(QObject):
             view.point_picked.connect(self._followup_point)
         for view in baseline.values():
             view.point_picked.connect(self._baseline_point)
+        self._linking = False
+        baseline["axial"].slice_changed.connect(lambda index: self._link_slice(baseline["axial"], self.views["axial"], self.followups.to_followup))
+        self.views["axial"].slice_changed.connect(lambda index: self._link_slice(self.views["axial"], baseline["axial"], self.followups.to_baseline))
         panel.chosen.connect(self.show_followup)
 
     def status_colours(self) -> dict[int, tuple[int, int, int]] | None:
@@ -56,6 +59,21 @@ class FollowUpViews(QObject):
         crosshair = self.baseline["axial"].crosshair
         if point is not None and crosshair is not None:
             self._baseline_point(crosshair)
+
+    def _link_slice(self, source: SliceView, target: SliceView, to_other: Callable[[str, Index], Index | None]) -> None:
+        """``source`` scrolled to another slice: ``target`` shows the slice through the same anatomy (at the crosshair,
+        or the slice's centre without one)."""
+        if self.name is None or self._linking or source.case is None:
+            return
+        shape = source.case.image.array.shape
+        _, y, x = source.crosshair or (0, shape[1] // 2, shape[2] // 2)
+        mapped = to_other(self.name, (source.index, y, x))
+        if mapped is not None:
+            self._linking = True  # the target's own slice_changed must not come back here
+            try:
+                target.set_index(mapped[0])
+            finally:
+                self._linking = False
 
     def _baseline_point(self, index_zyx: Index) -> None:
         mapped = None if self.name is None else self.followups.to_followup(self.name, index_zyx)

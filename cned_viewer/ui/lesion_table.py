@@ -45,6 +45,8 @@ COLUMNS: dict[str, Callable[[Lesion], tuple[Any, str]]] = {
     "HV dist. (mm)": lambda l: _distance(l.hepatic_vein_distance_mm),
     "HV contact": lambda l: _contact(l.hepatic_vein_distance_mm, l.hepatic_vein_contact),
 }
+#: The last column: each lesion's status at the last follow-up ("-" without one), from :meth:`LesionTable.set_followup`.
+FOLLOWUP = "Follow-up"
 #: Columns shown as text (left-aligned) or as a yes/no flag (centred); the others are numbers.
 TEXT_COLUMNS = ("Lesion", "Segm.")
 FLAG_COLUMNS = ("PV contact", "HV contact")
@@ -57,6 +59,7 @@ HEADER_TIPS = {
     "PV contact": "portal vein contact: no parenchyma separates lesion and vein (within the contact threshold)",
     "HV dist. (mm)": "minimum distance to the hepatic veins / IVC ('-': no hepatic vein label)",
     "HV contact": "hepatic vein / IVC contact: no parenchyma separates lesion and vein (within the contact threshold)",
+    FOLLOWUP: "status at the last follow-up scan and the volume change (Follow-up tab)",
 }
 
 
@@ -77,10 +80,11 @@ class LesionTable(QTableWidget):
     lesion_selected = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, len(COLUMNS), parent)
+        super().__init__(0, len(COLUMNS) + 1, parent)
         self.lesions: tuple[Lesion, ...] = ()
-        self.setHorizontalHeaderLabels(list(COLUMNS))
-        for column, heading in enumerate(COLUMNS):
+        self.followup: dict[int, str] = {}
+        self.setHorizontalHeaderLabels([*COLUMNS, FOLLOWUP])
+        for column, heading in enumerate([*COLUMNS, FOLLOWUP]):
             self.horizontalHeaderItem(column).setToolTip(HEADER_TIPS.get(heading, ""))
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().setVisible(False)
@@ -106,9 +110,23 @@ class LesionTable(QTableWidget):
                 elif heading not in TEXT_COLUMNS:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, column, item)
+            status = self.followup.get(lesion.id, "-")
+            item = _SortItem(status, status)
+            item.setData(LESION_ID_ROLE, lesion.id)
+            self.setItem(row, len(COLUMNS), item)
         self.setSortingEnabled(True)
         self.sortItems(0, Qt.SortOrder.AscendingOrder)
         self.blockSignals(False)
+
+    def set_followup(self, statuses: dict[int, str] | None) -> None:
+        """Each baseline lesion's status at the last follow-up (e.g. ``persisting, -42 %``); None: no follow-up."""
+        self.followup = dict(statuses or {})
+        selected = self.selected_lesion()
+        self.set_lesions(self.lesions)
+        if selected is not None:
+            self.blockSignals(True)
+            self.select_lesion(selected)
+            self.blockSignals(False)
 
     def row_of(self, lesion_id: int) -> int | None:
         for row in range(self.rowCount()):

@@ -16,7 +16,7 @@ from cned_viewer.ui.case_info import CaseInfo
 from cned_viewer.ui.clinical_form import ClinicalForm
 from cned_viewer.ui.display_toolbar import DisplayToolbar
 from cned_viewer.ui.edit_toolbar import EditDock
-from cned_viewer.ui.followup_panel import FollowUpPanel
+from cned_viewer.ui.followup_panel import FollowUpPanel, followup_statuses
 from cned_viewer.ui.followup_views import FollowUpViews
 from cned_viewer.ui.lesion_table import LesionTable
 from cned_viewer.ui.plan_display import PlanDisplay
@@ -70,6 +70,7 @@ class Panels:
         self.side_tabs.currentChanged.connect(lambda _i: self.show_layout())
         self.followup_panel.chosen.connect(lambda _name: self.show_layout())
         session.followups.compared.connect(lambda _comparison: self.show_layout())
+        session.followups.compared.connect(lambda comparison: self.lesion_table.set_followup(followup_statuses(comparison)))
         self.segment_panel.view_mode.connect(self.set_view_mode)
         self.lesion_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.lesion_table.customContextMenuRequested.connect(self._lesion_menu)

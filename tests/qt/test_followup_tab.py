@@ -14,7 +14,7 @@ import SimpleITK as sitk
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog
 
-SHIFT_ZYX = (0, 6, -4)
+SHIFT_ZYX = (3, 6, -4)
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,16 @@ def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_w
     expected = tuple(v - s for v, s in zip(voxel, SHIFT_ZYX))
     assert all(abs(a - b) <= 1 for a, b in zip(window.views["axial"].crosshair, expected))
 
+    base_axial = window.views["axial"]
+    base_axial.setFocus()
+    qtbot.keyClick(base_axial, Qt.Key.Key_Up)  # the next baseline slice: the follow-up follows through the registration
+    assert fu_axial.index == base_axial.index + SHIFT_ZYX[0]
+    qtbot.keyClick(fu_axial, Qt.Key.Key_Down)
+    assert base_axial.index == fu_axial.index - SHIFT_ZYX[0]
+
+    column = window.lesion_table.columnCount() - 1
+    assert window.lesion_table.horizontalHeaderItem(column).text() == "Follow-up"
+    assert {window.lesion_table.item(r, column).text() for r in range(window.lesion_table.rowCount())} == {"persisting, +0 %"}
     window.side_tabs.setCurrentWidget(window.lesion_table)
     assert window.views["sagittal"].isVisible() and not fu_axial.isVisible() and window.view3d.scene.lesion_colours is None
     window.side_tabs.setCurrentWidget(window.followup_panel)
