@@ -118,8 +118,8 @@ class View3D(QWidget):
 
     def edit_plane(self, plane: CutPlane | None, moved=None) -> None:
         """Put the plane widget on ``plane`` (interactive view only); ``moved(CutPlane)`` when the user drags it."""
-        if not self.interactive:
-            return
+        if not self.interactive or (plane is not None and plane == self._widget_plane and self.plotter.widgets.plane_widgets):
+            return  # the widget is on that plane already (every plan edit asks again)
         self.plotter.widgets.clear_plane_widgets()
         self._widget_plane = plane
         bounds = self.plan.bounds or self.scene.bounds()
