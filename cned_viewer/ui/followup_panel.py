@@ -8,6 +8,7 @@ so the tab and the PDF cannot disagree. A registration warning is shown in red a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -116,7 +117,7 @@ class FollowUpPanel(QScrollArea):
         if self.session.case is None:
             self.session.fail("open the baseline case first, then its follow-up scans")
             return
-        image, _ = QFileDialog.getOpenFileName(self, "Open follow-up scan", "", IMAGE_FILTER)
+        image, _ = QFileDialog.getOpenFileName(self, "Open follow-up scan", self.session.files.start_folder(), IMAGE_FILTER)
         if image:
             self._open(image)
 
@@ -124,12 +125,12 @@ class FollowUpPanel(QScrollArea):
         if self.session.case is None:
             self.session.fail("open the baseline case first, then its follow-up scans")
             return
-        folder = QFileDialog.getExistingDirectory(self, "Open follow-up DICOM folder", "")
+        folder = QFileDialog.getExistingDirectory(self, "Open follow-up DICOM folder", self.session.files.start_folder())
         if folder:
             self._open(folder)
 
     def _open(self, image: str) -> None:
-        labels, _ = QFileDialog.getOpenFileName(self, "Labels of the follow-up scan (Cancel: none)", "", LABEL_FILTER)
+        labels, _ = QFileDialog.getOpenFileName(self, "Labels of the follow-up scan (Cancel: none)", str(Path(image).parent), LABEL_FILTER)
         self.followups.open(image, labels or None)
 
     def remove(self) -> None:
