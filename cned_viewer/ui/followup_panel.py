@@ -181,9 +181,11 @@ class FollowUpPanel(QScrollArea):
             self.chart.show_curve([])
             return
         section = response_section(data)
-        self.warning.setText("\n".join(section.warnings))
+        registration = data["registration"].get("warning")  # in red: it puts every pair in doubt
+        self.warning.setText(registration or "")
         rows = "".join(f"<tr><td>{label}</td><td><b>{value}</b></td></tr>" for label, value in section.figures)
-        self.figures.setText(f"<table>{rows}</table><div>{STATUS_LEGEND}</div>")
+        notes = "".join(f"<div style='color: #666;'>{w}</div>" for w in section.warnings if w != registration)
+        self.figures.setText(f"<table>{rows}</table><div>{STATUS_LEGEND}</div>{notes}")
         fill_table(self.pairs, section.lesion_header, section.lesions)
         fill_table(self.timepoints, section.timepoint_header, section.timepoints)
         self.chart.show_curve(comparison.curve())
