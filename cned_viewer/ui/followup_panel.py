@@ -7,13 +7,12 @@ so the tab and the PDF cannot disagree. A registration warning is shown in red a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QTableWidget, QTableWidgetItem,
+    QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QTableWidget,
     QScrollArea, QVBoxLayout, QWidget,
 )
 
@@ -21,6 +20,7 @@ from cned_viewer.followup.matching import DISAPPEARED, MERGED, PERSISTING, SPLIT
 from cned_viewer.report.response_section import response_section
 from cned_viewer.session import CaseSession
 from cned_viewer.ui.file_dialogs import IMAGE_FILTER, LABEL_FILTER
+from cned_viewer.ui.report_rows import figures_html, fill_table
 from cned_viewer.ui.response_chart import ResponseChart
 
 #: Baseline lesion colour in 3D by its status at the last follow-up (a new lesion is not on the baseline).
@@ -47,16 +47,6 @@ def point_text(point) -> str:
     quality = "" if registration is None else (
         f", liver Dice {registration.quality.liver_dice:.3f}, surface distance {registration.quality.mean_surface_distance_mm:.1f} mm")
     return f"{point.name} ({date}{quality}): {point.status}"
-
-
-def fill_table(table: QTableWidget, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    table.setColumnCount(len(header))
-    table.setHorizontalHeaderLabels(list(header))
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
 
 
 class FollowUpPanel(QScrollArea):
@@ -183,9 +173,8 @@ class FollowUpPanel(QScrollArea):
         section = response_section(data)
         registration = data["registration"].get("warning")  # in red: it puts every pair in doubt
         self.warning.setText(registration or "")
-        rows = "".join(f"<tr><td>{label}</td><td><b>{value}</b></td></tr>" for label, value in section.figures)
         notes = "".join(f"<div style='color: #666;'>{w}</div>" for w in section.warnings if w != registration)
-        self.figures.setText(f"<table>{rows}</table><div>{STATUS_LEGEND}</div>{notes}")
+        self.figures.setText(f"{figures_html(section.figures)}<div>{STATUS_LEGEND}</div>{notes}")
         fill_table(self.pairs, section.lesion_header, section.lesions)
         fill_table(self.timepoints, section.timepoint_header, section.timepoints)
         self.chart.show_curve(comparison.curve())

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QInputDialog,
-    QLabel, QListWidget, QMessageBox, QPushButton, QRadioButton, QScrollArea, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout,
+    QLabel, QListWidget, QMessageBox, QPushButton, QRadioButton, QScrollArea, QTableWidget, QToolButton, QVBoxLayout,
     QWidget,
 )
 
@@ -23,11 +23,13 @@ from cned_viewer.planning.plan import COUINAUD_SEGMENTS
 from cned_viewer.planning.region import segment_at
 from cned_viewer.report.plan_section import plan_section
 from cned_viewer.session import CaseSession
+from cned_viewer.ui.report_rows import figures_html, fill_table
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 AXES = {"Axial": 0, "Coronal": 1, "Sagittal": 2}
 BRUSH_MODES = (("Off", None), ("Resect", "resect"), ("Keep", "keep"), ("Clear", "follow"))
 STEP_MM = 1.0
+LESION_HEADER = ("Lesion", "Status", "Margin (mm)")
 VERDICT_STYLE = {True: "color: #1b7f3a;", False: "color: #b3261e;", None: "color: #777;"}
 
 
@@ -298,12 +300,7 @@ class PlanPanel(QScrollArea):
             self.verdict.setText(section.verdict)
             ned, lesions = section.ned, section.lesions
             extra = [section.remnant_lesions, section.margin_method, *section.warnings]
-            rows = "".join(f"<tr><td>{label}</td><td><b>{value}</b></td></tr>" for label, value in section.figures)
-            rows = f"<table>{rows}</table>" + "".join(f"<div>{line}</div>" for line in extra)
+            rows = figures_html(section.figures) + "".join(f"<div>{line}</div>" for line in extra)
         self.verdict.setStyleSheet(f"font-weight: bold; {VERDICT_STYLE[ned]}")
         self.figures.setText(rows)
-        self.lesions.setRowCount(len(lesions))
-        self.lesions.setHorizontalHeaderLabels(["Lesion", "Status", "Margin (mm)"])
-        for r, row in enumerate(lesions):
-            for c, text in enumerate(row):
-                self.lesions.setItem(r, c, QTableWidgetItem(text))
+        fill_table(self.lesions, LESION_HEADER, lesions)
