@@ -30,7 +30,6 @@ class PlanBrush:
         self.plans = plans
         self.mode: str | None = None
         self._stroke: Stroke | None = None
-        self._first = True
 
     @property
     def active(self) -> bool:
@@ -51,17 +50,16 @@ class PlanBrush:
         overrides = np.zeros(shape, np.uint8) if plan.overrides is None else plan.overrides.copy()
         value = MODES[self.mode][0]
         self._stroke = Stroke(overrides, Brush(radius_mm, plane), PaintRules.paint(value), case.image.geometry.spacing_zyx_mm)
-        self._first = True
         self.move(voxel)
 
     def move(self, voxel: tuple[int, int, int]) -> None:
         if self._stroke is None or self._stroke.move_to(voxel) is None:
             return
-        if self._first:  # the first change is the undo step; later moves replace the plan without a new step
-            self.plans.set_overrides(self._stroke.labels, MODES[self.mode or "resect"][1])
-            self._first = False
-        else:
+        plan = self.plans.active_plan
+        if plan is not None and plan.overrides is self._stroke.labels:  # later moves: no new undo step
             self.plans.continue_overrides(self._stroke.labels)
+        else:  # the stroke's first change is the undo step
+            self.plans.set_overrides(self._stroke.labels, MODES[self.mode or "resect"][1])
 
     def release(self) -> None:
         self._stroke = None

@@ -195,8 +195,8 @@ class CasePlans:
         """A brush stroke went on in ``overrides`` (the array its first move gave): new figures, no new undo step."""
         plan = self.active_plan
         if plan is not None:
-            self._plans[plan.name] = replace(plan, overrides=overrides)
-            self._changed({plan.name})
+            self._plans[plan.name] = replace(plan, overrides=overrides)  # a new plan object: the views redraw it
+            self._changed({plan.name}, listed=False)  # what the plan removes is as listed: figures only
 
     def erase(self, box: Box | None = None, mask: np.ndarray | None = None, voxels: Iterable[tuple[int, int, int]] | None = None) -> None:
         """Keep these voxels whatever the segments and planes say (overrides 2)."""
@@ -259,9 +259,11 @@ class CasePlans:
         if self.session.edits.autosaver is not None:
             self.session.edits.autosaver.mark_pending()
 
-    def _changed(self, names: set[str]) -> None:
+    def _changed(self, names: set[str], listed: bool = True) -> None:
+        """``names`` changed: unsaved, their figures recomputed; ``listed``: the list or a plan's segments/planes too."""
         self._touched()
-        self.plans_changed.emit()
+        if listed:
+            self.plans_changed.emit()
         if names:
             self._pending |= names
             self._submit()

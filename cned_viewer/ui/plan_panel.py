@@ -278,11 +278,8 @@ class PlanPanel(QScrollArea):
 
     def _figures_changed(self, name: str, figures: PlanFigures) -> None:
         plan = self.plans.active_plan
-        if name != self.plans.active or plan is None:
-            return
-        if self.plane_list.count() != len(plan.planes) or self.checked_segments() != set(plan.segments):
-            self.show_plans()  # a plane added or removed, an undo
-            return
+        if name != self.plans.active or plan is None or self.plane_list.count() != len(plan.planes):
+            return  # plans_changed brings a listing change; figures of a moved plane come alone
         for i, plane in enumerate(plan.planes):
             self.plane_list.item(i).setText(plane_text(i, plane))
         self.show_figures(figures)
