@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QScrollArea, QVBoxLayout, QWidget,
 )
 
+from cned_viewer.errors import UserError
 from cned_viewer.followup.matching import DISAPPEARED, MERGED, PERSISTING, SPLIT
 from cned_viewer.report.response_section import response_section
 from cned_viewer.session import CaseSession
+from cned_viewer.session.comparison import parse_targets
 from cned_viewer.ui.file_dialogs import IMAGE_FILTER, LABEL_FILTER
 from cned_viewer.ui.report_rows import figures_html, fill_table
 from cned_viewer.ui.response_chart import ResponseChart
@@ -129,14 +131,12 @@ class FollowUpPanel(QScrollArea):
             self.followups.remove(name)
 
     def apply_targets(self) -> None:
-        """The typed target numbers (comma separated); empty: automatic."""
-        text = self.targets_edit.text().replace(";", ",").strip()
+        """The typed target numbers (``1,3`` or ``1;3``, as ``compare --targets``); empty: automatic."""
         try:
-            ids = tuple(int(part) for part in text.split(",") if part.strip()) if text else None
-        except ValueError:
-            self.session.fail(f"RECIST targets are baseline lesion numbers separated by commas, not {text!r}")
-            return
-        self.followups.set_targets(ids)
+            ids = parse_targets(self.targets_edit.text(), "RECIST targets")
+            self.followups.set_targets(None if ids is None else tuple(ids))
+        except UserError as error:  # not numbers, or not measurable baseline lesions: one line, the choice unchanged
+            self.session.fail(str(error))
 
     def current_name(self) -> str | None:
         row = self.point_list.currentRow()
@@ -164,8 +164,8 @@ class FollowUpPanel(QScrollArea):
         comparison = self.followups.comparison
         if data is None or comparison is None:
             self.warning.setText("")
-            self.figures.setText("Open a follow-up scan (with its labels) to compare it with this case." if not self.followups.points
-                                 else "Comparing..." if self.followups.points and self.followups.comparison is None else "")
+            labelled = any(point.timepoint is not None for point in self.followups.points)
+            self.figures.setText("Comparing..." if labelled else "Open a follow-up scan (with its labels) to compare it with this case.")
             fill_table(self.pairs, (), ())
             fill_table(self.timepoints, (), ())
             self.chart.show_curve([])

@@ -34,7 +34,8 @@ def shifted_demo(tmp_path_factory, demo_files):
     return written
 
 
-def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_window, wait_ready, shifted_demo, monkeypatch) -> None:
+def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_window, wait_ready, shifted_demo, monkeypatch,
+                                                                   no_message_boxes) -> None:
     window = demo_window
     answers = iter([(shifted_demo[0], ""), (shifted_demo[1], "")])
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: next(answers))
@@ -48,6 +49,12 @@ def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_w
     assert statuses == {"persisting"} and "RECIST 1.1 response" in panel.figures.text() and not panel.warning.text()
     assert "liver Dice" in panel.point_list.item(0).text() and len(panel.chart.curve) == 2
     assert panel.chart.curve[0][1] == pytest.approx(panel.chart.curve[1][1], rel=1e-6)  # same TTV at both time points
+
+    for typed in ("1, x", "99"):  # not numbers; not a baseline lesion: one line each, the targets stay automatic
+        panel.targets_edit.setText(typed)
+        qtbot.keyClick(panel.targets_edit, Qt.Key.Key_Return)
+    assert len(no_message_boxes) == 2 and all("RECIST targets" in text for text in no_message_boxes)
+    assert followups.targets is None
 
     fu_axial = window.followup_views.views["axial"]
     assert fu_axial.isVisible() and window.view3d.isVisible() and not window.views["sagittal"].isVisible()
