@@ -198,7 +198,7 @@ class CaseScene:
         if colours is None:
             mapper.ScalarVisibilityOff()
         else:
-            default = np.array([round(255 * c) for c in self.colour("tumour")], np.uint8)
+            default = np.array(self.table.by_value(STRUCTURES["tumour"][0]).colour_rgb, np.uint8)
             ids = np.asarray(tumour.cell_data[LABEL_ARRAY])
             rgb = np.tile(default, (ids.size, 1))
             for lesion_id, colour in colours.items():

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QMenu, QSplitter, QStatusBar, QTabWid
 
 from cned_viewer.editing.tool_settings import ToolSettings
 from cned_viewer.session import CaseSession
+from cned_viewer.session.plan_brush import PlanBrush
 from cned_viewer.ui.case_info import CaseInfo
 from cned_viewer.ui.clinical_form import ClinicalForm
 from cned_viewer.ui.display_toolbar import DisplayToolbar
@@ -57,8 +58,8 @@ class Panels:
             view.cursor_text.connect(lambda text: self.status_bar.showMessage(text))
             view.window_dragged.connect(self.set_window)
             view.stroke_pressed.connect(lambda voxel, v=view: self._press(v.view, voxel))
-            view.stroke_moved.connect(lambda voxel: (session.plans.brush if session.plans.brush.active else session).move(voxel))
-            view.stroke_released.connect(lambda: (session.plans.brush if session.plans.brush.active else session).release())
+            view.stroke_moved.connect(lambda voxel: self._stroker().move(voxel))
+            view.stroke_released.connect(lambda: self._stroker().release())
             view.voxel_clicked.connect(self._voxel_clicked)
         for view in self.followup_views.views.values():
             view.cursor_text.connect(lambda text: self.status_bar.showMessage(text))
@@ -169,6 +170,10 @@ class Panels:
             return
         for view in self.views.values():
             view.set_mode(mode)
+
+    def _stroker(self) -> PlanBrush | CaseSession:
+        """Where a left drag goes: the plan brush when it is on, else the session's edit tool."""
+        return self.session.plans.brush if self.session.plans.brush.active else self.session
 
     def _press(self, plane: str, voxel: tuple[int, int, int]) -> None:
         """A left drag starts: the plan brush's stroke when it is on, else the edit tool's."""
