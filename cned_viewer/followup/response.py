@@ -74,11 +74,11 @@ def classify(criteria: Criteria, baseline: float, nadir: float, current: float, 
     rise = current - nadir
     if nadir <= 0 and current > 0:
         return PD
-    if nadir > 0 and 100.0 * rise / nadir >= criteria.pd_percent - _TOLERANCE and rise >= criteria.pd_absolute - _TOLERANCE:
+    if nadir > 0 and percent_change(nadir, current) >= criteria.pd_percent - _TOLERANCE and rise >= criteria.pd_absolute - _TOLERANCE:
         return PD
     if current <= 0:
         return CR
-    return PR if 100.0 * (current - baseline) / baseline <= criteria.pr_percent + _TOLERANCE else SD
+    return PR if percent_change(baseline, current) <= criteria.pr_percent + _TOLERANCE else SD
 
 
 def assess_series(criteria: Criteria, baseline: float, followups: Sequence[float],
