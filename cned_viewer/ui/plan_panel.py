@@ -50,13 +50,13 @@ class PlanPanel(QScrollArea):
         body = QWidget()  # in a scroll area: the tab never widens or heightens the window
         layout = QVBoxLayout(body)
         layout.addLayout(self._plan_row())
-        layout.addWidget(self._segments_box())
-        layout.addWidget(self._planes_box())
-        layout.addWidget(self._brush_box())
-        self.verdict = QLabel("No resection plan: press New to start one.")
+        self.verdict = QLabel("No resection plan: press New to start one.")  # first: seen without scrolling
         self.verdict.setWordWrap(True)
         self.verdict.setObjectName("plan_verdict")
         layout.addWidget(self.verdict)
+        layout.addWidget(self._segments_box())
+        layout.addWidget(self._planes_box())
+        layout.addWidget(self._brush_box())
         self.figures = QLabel("")
         self.figures.setWordWrap(True)
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -120,9 +120,13 @@ class PlanPanel(QScrollArea):
         self.back_button, self.forward_button = QPushButton(f"-{STEP_MM:g} mm"), QPushButton(f"+{STEP_MM:g} mm")
         self.back_button.clicked.connect(lambda: self.move_plane(-STEP_MM))
         self.forward_button.clicked.connect(lambda: self.move_plane(STEP_MM))
-        for widget in (self.axis_box, self.add_plane_button, self.flip_button, self.remove_plane_button, self.back_button, self.forward_button):
+        moves = QHBoxLayout()  # two rows: the tab stays narrow enough for the side panel
+        for widget in (self.axis_box, self.add_plane_button):
             row.addWidget(widget)
+        for widget in (self.flip_button, self.remove_plane_button, self.back_button, self.forward_button):
+            moves.addWidget(widget)
         layout.addLayout(row)
+        layout.addLayout(moves)
         return box
 
     def _brush_box(self) -> QGroupBox:
