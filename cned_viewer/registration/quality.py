@@ -62,7 +62,8 @@ def _surface_distances(a: sitk.Image, b: sitk.Image) -> np.ndarray:
     """Distances (mm) from each surface voxel of ``b`` to the surface of ``a``."""
     distance = sitk.Abs(sitk.SignedMaurerDistanceMap(sitk.LabelContour(a), insideIsPositive=False, squaredDistance=False,
                                                      useImageSpacing=True))
-    return sitk.GetArrayViewFromImage(distance)[sitk.GetArrayViewFromImage(sitk.LabelContour(b)) > 0]
+    contour = sitk.LabelContour(b)  # kept alive: an array view does not own the image's memory
+    return sitk.GetArrayFromImage(distance)[sitk.GetArrayFromImage(contour) > 0]
 
 
 def liver_quality(baseline_mask: sitk.Image, followup_mask: sitk.Image, baseline_to_followup: sitk.Transform) -> Quality:
