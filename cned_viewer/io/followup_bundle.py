@@ -42,6 +42,7 @@ class SavedFollowUp:
     labels: LabelMap | None
     registration: dict[str, Any] | None
     image_file: str | None = None  # where the image was read from (a save over the same file skips it)
+    label_map: str | None = None  # how the labels file was read (``load_labels``' mapping)
 
     @property
     def transform(self) -> PhysicalMap | None:
@@ -102,7 +103,7 @@ def read_followup(folder: Path, relative: str) -> SavedFollowUp:
         if labels is not None and registration is None:
             raise ValueError("labels without a registration")
         saved = SavedFollowUp(str(entry["name"]), entry.get("study_date"), entry.get("source"), image, labels, registration,
-                              str(image_path))
+                              str(image_path), "app")
         _ = saved.transform  # checked now: a bad transform is a damaged entry
         return saved
     except (UserError, OSError, ValueError, KeyError, TypeError, AttributeError) as error:

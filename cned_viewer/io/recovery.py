@@ -10,7 +10,8 @@ folder per editing session under :func:`recovery_root` holding
 * ``plans-<n>.json`` and ``plans-<n>.npz``: the resection plans and their painted overrides, when the
   case has plans,
 * ``manifest.json``: the source image and labels, the checksum of the labels as loaded and of the
-  labels saved, their grid and label table, and which ``<n>`` is current.
+  labels saved, their grid and label table, the clinical inputs, where each follow-up scan is read
+  from (its files are not copied: they are not edited) and which ``<n>`` is current.
 
 The data files are written first, each atomically, then the manifest (atomically) names them, then
 older generations are removed: a crash at any moment leaves the previous complete save readable.
@@ -134,11 +135,13 @@ class Autosaver:
         clinical: Callable[[], dict[str, Any]] | None = None,
         folder: str | os.PathLike | None = None,
         plans: Callable[[], list[ResectionPlan]] | None = None,
+        followups: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
-        """``clinical`` returns the clinical inputs to save beside the labels, ``plans`` the resection plans;
+        """``clinical`` returns the clinical inputs to save beside the labels, ``plans`` the resection plans,
+        ``followups`` where the follow-up scans are read from (plain JSON, kept in the manifest);
         ``folder`` continues a recovered save (it is kept until this session saves or discards)."""
         self.session, self.source, self.interval_s, self.clock = session, source, float(interval_s), clock
-        self.clinical, self.plans = clinical, plans
+        self.clinical, self.plans, self.followups = clinical, plans, followups
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         self.folder = Path(folder) if folder else Path(root or recovery_root()) / f"{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.created = _now_iso()
@@ -171,6 +174,7 @@ class Autosaver:
             "created": self.created, "updated": _now_iso(), "generation": n,
             "source": self.source.to_json(),
             "clinical": self.clinical() if self.clinical is not None else None,
+            "followups": self.followups() if self.followups is not None else None,
             "labels_file": f"labels-{n}.npz", "log_file": f"log-{n}.json",
             "labels_sha256": array_digest(labels.array),
             "geometry": _geometry_json(labels.geometry), "table": _table_json(labels.table),
@@ -249,6 +253,7 @@ class Recovered:
     info: RecoveryInfo
     clinical: dict[str, Any] | None = None
     plans: list[ResectionPlan] | None = None  # None: the save has no plans (keep the case's own)
+    followups: dict[str, Any] | None = None  # ``CaseFollowUps.recovery_json()``; None: keep the case's own
 
 
 def find_recoverable(root: str | os.PathLike | None = None, include_running: bool = False) -> list[RecoveryInfo]:
@@ -291,8 +296,9 @@ def recover(info: RecoveryInfo) -> Recovered:
     geometry = Geometry(tuple(g["size_xyz"]), tuple(g["spacing_xyz_mm"]), tuple(g["origin_xyz_mm"]), tuple(g["direction"]))
     table = LabelTable(tuple(Label(e["value"], e["key"], e["name"], tuple(e["colour_rgb"])) for e in manifest["table"]))
     labels = LabelMap(array, geometry, table, source=info.source.labels, notices=[f"recovered unsaved edits from {info.updated}"])
-    clinical = manifest.get("clinical")
-    return Recovered(labels, log, info, clinical if isinstance(clinical, dict) else None, plans)
+    clinical, followups = manifest.get("clinical"), manifest.get("followups")
+    return Recovered(labels, log, info, clinical if isinstance(clinical, dict) else None, plans,
+                     followups if isinstance(followups, dict) else None)
 
 
 def _read_plans(folder: Path, manifest: dict[str, Any]) -> list[ResectionPlan] | None:

@@ -10,7 +10,8 @@ does) and every follow-up with labels, ordered by study date. Editing the baseli
 but never the registration (it is driven by the liver masks: the transform is kept).
 
 Follow-ups are unsaved changes until a bundle save; a bundle holds each one under ``followups/<n>/`` with its
-transform, so :meth:`_case_opened` takes them back without registering again. They are not in recovery saves.
+transform, so :meth:`_case_opened` takes them back without registering again. A recovery save keeps where each
+one was read from, its labels' checksum, its registration and the RECIST targets (:meth:`recovery_json`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from psygnal import Signal
 from cned_viewer.core.case import Case
 from cned_viewer.core.dicom_text import parse_date
 from cned_viewer.core.geometry import Geometry
+from cned_viewer.core.labels import array_digest
 from cned_viewer.errors import UserError
 from cned_viewer.followup import Comparison, PhysicalMap, TimePoint, compare
 from cned_viewer.followup.recist import select_targets
@@ -52,6 +54,8 @@ class FollowUpPoint:
     registration: Registration | None
     order: int = 0  # when it was opened (orders scans without a study date)
     image_file: str | None = None  # the bundle file its image was read from
+    label_map: str | None = None  # how its labels file was read (``load_case``'s mapping)
+    labels_sha256: str | None = None  # checksum of its labels (a recovery save checks the file against it)
 
     @property
     def map(self) -> PhysicalMap | None:
@@ -67,6 +71,13 @@ class FollowUpPoint:
     def saved(self) -> SavedFollowUp:
         return SavedFollowUp(self.name, self.study_date, self.source, self.case.image, self.case.labels,
                              None if self.registration is None else self.registration.to_json(), self.image_file)
+
+    def reference(self) -> dict[str, Any]:
+        """Where to read this scan again, for a recovery save (:func:`cned_viewer.io.recovered_case.reloaded_followups`)."""
+        labels = self.case.labels
+        return {"name": self.name, "study_date": self.study_date, "source": self.source, "image": self.image_file or self.source,
+                "labels": None if labels is None else labels.source, "label_map": self.label_map,
+                "labels_sha256": self.labels_sha256, "registration": None if self.registration is None else self.registration.to_json()}
 
 
 def iso_date(value: Any) -> str | None:
@@ -121,6 +132,7 @@ class CaseFollowUps:
         self.comparer = session.executor.channel(self._compared, session.fail)
         session.case_opened.connect(self._case_opened)
         session.measured.connect(self._labels_measured)
+        session.edits.followups_source = self.recovery_json  # recovery saves keep the follow-ups beside the labels
         session.clinical_changed.connect(lambda _clinical: self._compare())
 
     # -- the list -----------------------------------------------------------------------------------
@@ -158,7 +170,9 @@ class CaseFollowUps:
             when = iso_date(loaded.metadata.get("StudyDate")) if parse_date(loaded.metadata.get("StudyDate")) else date
             point = _measured_point(loaded, name, options)
             registration = None if point is None else register_followup(base_image, base_labels, loaded.image, loaded.labels)
-            return FollowUpPoint(name, when, str(Path(image_path).resolve()), loaded, point, registration, order)
+            digest = None if loaded.labels is None else array_digest(loaded.labels.array)
+            return FollowUpPoint(name, when, str(Path(image_path).resolve()), loaded, point, registration, order,
+                                 label_map=label_map, labels_sha256=digest)
 
         def done(point: FollowUpPoint) -> None:
             self._openers = [c for c in self._openers if c is not channel]
@@ -191,7 +205,7 @@ class CaseFollowUps:
         if generation != self._generation or self.session.case is None:
             return  # opened for a case that is gone
         self.points = sorted([*self.points, point], key=_chronological)
-        self._revision += 1
+        self._touched()
         self.changed.emit()
         text = point.status if point.timepoint is None else (point.registration.warning or f"registered ({point.registration.stage})")
         self.session.status.emit(f"Follow-up {point.name}: {text}.", 10000)
@@ -200,7 +214,7 @@ class CaseFollowUps:
     def remove(self, name: str) -> None:
         self.point(name)
         self.points = [p for p in self.points if p.name != name]
-        self._revision += 1
+        self._touched()
         self.changed.emit()
         self._compare()
 
@@ -215,7 +229,7 @@ class CaseFollowUps:
         if wanted == self.targets:
             return
         self.targets = wanted
-        self._revision += 1
+        self._touched()
         self._compare()
 
     # -- linked navigation --------------------------------------------------------------------------
@@ -250,6 +264,16 @@ class CaseFollowUps:
                 "registration": last.registration.to_json(), **comparison.to_json(), "warnings": list(dict.fromkeys(warnings))}
 
     # -- unsaved changes ----------------------------------------------------------------------------
+    def _touched(self) -> None:
+        """The follow-ups or the targets changed: unsaved, and due in the next recovery save."""
+        self._revision += 1
+        if self.session.edits.autosaver is not None:
+            self.session.edits.autosaver.mark_pending()
+
+    def recovery_json(self) -> dict[str, Any]:
+        """What a recovery save keeps: each scan's :meth:`FollowUpPoint.reference` and the RECIST targets."""
+        return {"targets": None if self.targets is None else list(self.targets), "scans": [p.reference() for p in self.points]}
+
     @property
     def has_unsaved_changes(self) -> bool:
         return self._revision != self._saved_revision
@@ -323,7 +347,7 @@ class CaseFollowUps:
             self.session.status.emit(f"RECIST targets {self.targets} are no longer measurable baseline lesions: "
                                      "automatic targets are used; choose the targets again", 15000)
             self.targets = None
-            self._revision += 1
+            self._touched()
         self.compared.emit(self.comparison)
 
 
@@ -336,7 +360,7 @@ def _restored_point(saved: SavedFollowUp, order: int, options: MeasureOptions) -
     point = _measured_point(case, saved.name, options)
     registration = None if point is None or saved.registration is None else registration_from_json(saved.registration, saved.transform)
     return FollowUpPoint(saved.name, saved.study_date, saved.source, case, point if registration else None, registration, order,
-                         saved.image_file)
+                         saved.image_file, saved.label_map, None if saved.labels is None else array_digest(saved.labels.array))
 
 
 def _mapped(source: Geometry, target: Geometry, transform: PhysicalMap, index_zyx: Index) -> Index | None:

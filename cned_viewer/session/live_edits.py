@@ -48,6 +48,7 @@ class LiveEdits:
         self.recovery_folder: str | None = None
         self._clinical_json = clinical_json
         self.plans_source: Callable[[], list[Any]] | None = None  # the resection plans, saved beside the labels
+        self.followups_source: Callable[[], dict[str, Any]] | None = None  # where the follow-up scans are read from
         self._queued: list[EditRecord] = []
         self._refreshing = False
         self._refresh_revision = -1
@@ -110,7 +111,7 @@ class LiveEdits:
         if source is not None and self.session is not None and self.autosaver is None:
             folder = self.recovery_folder
             self.autosaver = Autosaver(self.session, source, clinical=self._clinical_json, folder=folder,
-                                       plans=self.plans_source)
+                                       plans=self.plans_source, followups=self.followups_source)
             if folder:
                 self.autosaver.mark_pending()  # the recovered save is rewritten under this session
         self._reset_refresh()

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import numpy as np
 from psygnal import SignalInstance
 
@@ -10,6 +17,8 @@ from cned_viewer.core.labels import LIVER_PARENCHYMA, TUMOUR
 from cned_viewer.editing.tool_settings import ToolSettings
 from cned_viewer.session import CaseSession
 from tests.synthetic_cases import tiny_liver_labels
+
+ROOT = Path(__file__).resolve().parents[2]
 
 #: An axial stroke through pure liver parenchyma of the demo phantom (z, y, x), far from any lesion.
 STROKE = ((77, 141, 241), (77, 141, 245), (77, 141, 249))
@@ -65,3 +74,23 @@ def synthetic_dicom_case(dicom_series, folder):
     volume = load_image(series).volume
     array = tiny_liver_labels(volume.array.shape)
     return series, save_labels(LabelMap(array, volume.geometry), folder / "labels.nii.gz")
+
+
+def killed_after_saving(code: str, recovery: Path, *args: str) -> list[str]:
+    """Run ``python -c code args`` until it prints "saved", then SIGKILL it: the lines it printed before."""
+    env = dict(os.environ, CNED_RECOVERY_DIR=str(recovery), PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (line := child.stdout.readline()):
+            lines.append(line.strip())
+            if line.strip() == "saved":
+                break
+        assert lines[-1:] == ["saved"], lines
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    return lines[:-1]

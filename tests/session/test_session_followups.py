@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from cned_viewer.followup import NEW, TimePoint, compare
+from cned_viewer.io.recovery import find_recoverable
 from cned_viewer.io.sitk_bridge import write_image
 from cned_viewer.registration import register_followup
 from cned_viewer.session import followups as followups_module
 from cned_viewer.session.followups import NO_LABELS
-from tests.session.helpers import names, record
+from tests.session.helpers import killed_after_saving, names, record
 from tests.unit.followup.followup_phantoms import BASELINE_LESIONS, GEOMETRY, MOTION, synthetic_pair
 
 
@@ -226,3 +228,79 @@ def test_the_report_has_the_response_section(compared, tmp_path):
     assert compared.followups.response_json()["recist"] == compared.followups.comparison.to_json()["recist"]
     compared.followups.remove("month 3")
     assert compared.followups.response_json() is None
+
+
+RECOVERY_CHILD = """
+import json, sys, time
+from cned_viewer.session import Answers, CaseSession, SyncExecutor
+
+baseline, baseline_labels, followup, followup_labels = sys.argv[1:5]
+session = CaseSession(SyncExecutor(), questions=Answers())
+assert session.open_path(baseline, baseline_labels)
+session.edits.autosaver.interval_s = 0
+fu = session.followups
+fu.open(followup, followup_labels, name="month 3", study_date="2024-03-01")
+fu.open(followup, name="no labels")
+fu.set_targets((max(fu.comparison.target_ids),))
+manifest = session.edits.autosaver.folder / "manifest.json"
+for _ in range(100):
+    session.executor.tick()
+    if manifest.is_file():
+        break
+print(json.dumps(fu.comparison.to_json()), flush=True)
+print("saved", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_session_gets_its_follow_ups_back_without_registering(make_session, files, tmp_path, register_calls):
+    """The child opens two follow-ups (one without labels) and chooses a target, then is SIGKILLed: the recovered
+    session has both scans, the target and the same comparison, read from the scans' files with the saved registration."""
+    expected = json.loads(killed_after_saving(RECOVERY_CHILD, tmp_path / "recovery", files["bl"], files["bl_labels"],
+                                              files["fu"], files["fu_labels"])[-1])
+    found = find_recoverable()
+    assert len(found) == 1 and found[0].edits == 0 and [s["name"] for s in found[0].manifest["followups"]["scans"]] == \
+        ["month 3", "no labels"]
+    s = make_session(recover="recover")
+    assert s.offer_recovery() is True
+    fu = s.followups
+    assert fu.names == ["month 3", "no labels"] and fu.point("no labels").status == NO_LABELS
+    assert fu.targets == tuple(expected["recist"]["target_ids"]) and len(fu.targets) == 1
+    assert fu.comparison.to_json() == expected and register_calls == []
+    assert s.has_unsaved_changes and s.files.save_to(tmp_path / "case")  # a bundle now holds them
+    assert json.loads((tmp_path / "case.cned/manifest.json").read_text())["followups"] == ["followups/1", "followups/2"]
+
+
+def test_a_follow_up_whose_file_is_gone_is_named_and_the_rest_recovers(baseline, files, make_session, tmp_path, register_calls):
+    scan = tmp_path / "fu.nii.gz"
+    scan.write_bytes(Path(files["fu"]).read_bytes())
+    baseline.followups.open(str(scan), files["fu_labels"], name="month 3")
+    baseline.edits.autosaver.interval_s = 0
+    baseline.executor.tick()  # the follow-up alone is a change to save
+    found = find_recoverable(include_running=True)
+    scan.unlink()
+    s = make_session(recover="recover")
+    failures = record(s.failed)
+    assert s.offer_recovery(found) and failures == []
+    assert s.followups.points == [] and np.array_equal(s.case.labels.array, baseline.case.labels.array)
+    warning = next(w for w in s.case.warnings if w.startswith("follow-up month 3 was not recovered"))
+    assert str(scan) in warning and "is not there any more" in warning and "Open follow-up scan" in warning
+
+
+def test_a_bundle_case_recovers_its_follow_ups_from_the_bundle_read_once(compared, make_session, tmp_path, monkeypatch):
+    from cned_viewer.io import recovered_case
+
+    assert compared.files.save_to(tmp_path / "case")
+    opened = make_session()
+    assert opened.open_bundle(str(tmp_path / "case.cned"))
+    target = min(opened.followups.comparison.target_ids)
+    opened.followups.set_targets((target,))  # the only change: it alone makes a recovery save
+    opened.edits.autosaver.interval_s = 0
+    opened.executor.tick()
+    found = find_recoverable(include_running=True)
+    reads = []
+    monkeypatch.setattr(recovered_case, "load_case", lambda *args: reads.append(args))
+    s = make_session(recover="recover")
+    assert s.offer_recovery(found) and reads == []  # the bundle's own follow-up was reused, not read again
+    assert s.followups.names == ["month 3"] and s.followups.targets == (target,) and s.has_unsaved_changes
+    assert s.followups.comparison.to_json() == opened.followups.comparison.to_json()

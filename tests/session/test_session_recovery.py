@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 from cned_viewer.core.labels import array_digest
 from cned_viewer.io.recovery import find_recoverable
-from tests.session.helpers import paint
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.session.helpers import killed_after_saving, paint
 
 CHILD = """
 import dataclasses, os, time
@@ -49,23 +42,8 @@ time.sleep(600)
 
 
 def _killed_child(recovery: Path) -> tuple[str, int, float]:
-    """Run the child until it says "saved", then SIGKILL it: (labels checksum, edit count, plan's resected mL) it printed."""
-    env = dict(os.environ, CNED_RECOVERY_DIR=str(recovery), PYTHONPATH=str(ROOT))
-    child = subprocess.Popen([sys.executable, "-c", CHILD], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        lines = []
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and (line := child.stdout.readline()):
-            lines.append(line.strip())
-            if line.strip() == "saved":
-                break
-        assert lines[-1:] == ["saved"], lines
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-        child.stdout.close()
-    assert child.returncode == -signal.SIGKILL
-    checksum, edits, resected_ml = lines[-2].split()
+    """The child's (labels checksum, edit count, plan's resected mL), printed before it was killed."""
+    checksum, edits, resected_ml = killed_after_saving(CHILD, recovery)[-1].split()
     return checksum, int(edits), float(resected_ml)
 
 
