@@ -114,8 +114,9 @@ def response_block(section: ResponseSection, s, width: float, title_style: str =
     story = [paragraph(section.title, s[title_style]), Spacer(1, 4), table(list(section.figures), [0.28 * width, 0.72 * width], s)]
     story += [paragraph(f"Lesions ({len(section.lesions)})", s["h2"]),
               table([section.lesion_header, *section.lesions], [w * width for w in (0.11, 0.11, 0.12, 0.22, 0.1, 0.24, 0.1)], s, header=True)]
-    story += [paragraph("Tumour burden and C-NED per time point", s["h2"]),
-              table([section.timepoint_header, *section.timepoints], [w * width for w in (0.14, 0.12, 0.14, 0.1, 0.1, 0.4)], s, header=True)]
+    story += [paragraph("Tumour burden, response and C-NED per time point", s["h2"]),
+              table([section.timepoint_header, *section.timepoints],
+                    [w * width for w in (0.13, 0.09, 0.1, 0.08, 0.08, 0.14, 0.14, 0.24)], s, header=True)]
     story += [paragraph(f"WARNING: {text}", s["warn"]) for text in section.warnings]
     return story + [Spacer(1, 4)] + [paragraph(text, s["small"]) for text in section.notes]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 LESION_HEADER = ("Baseline #", "Follow-up #", "Status", "Volume mL (baseline → follow-up)", "Change", "Axial diameter mm", "Change")
-TIMEPOINT_HEADER = ("Time point", "TTV mL", "Total liver mL", "TLVR", "Lesions", "C-NED")
+TIMEPOINT_HEADER = ("Time point", "TTV mL", "Total liver mL", "TLVR", "Lesions", "RECIST 1.1", "Volumetric", "C-NED")
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,11 @@ def response_section(data: Mapping[str, Any]) -> ResponseSection:
          f"{m['baseline_volume_ml']:.2f} → {m['followup_volume_ml']:.2f}", _pct(m["volume_change_percent"]),
          f"{m['baseline_axial_diameter_mm']:.1f} → {m['followup_axial_diameter_mm']:.1f}", _pct(m["diameter_change_percent"]))
         for m in data["lesions"])
+    responses = {row["name"]: (f"{row['recist_response']} ({_pct(row['recist_change_percent'])})",
+                               f"{row['volumetric_response']} ({_pct(row['ttv_change_percent'])})") for row in data.get("series", [])}
     timepoints = tuple(
-        (t["name"], _num(t["ttv_ml"], 2), _num(t["total_liver_ml"], 1), _num(t["tlvr"], 4), str(t["lesion_count"]), t["cned"]["text"])
+        (t["name"], _num(t["ttv_ml"], 2), _num(t["total_liver_ml"], 1), _num(t["tlvr"], 4), str(t["lesion_count"]),
+         *responses.get(t["name"], ("-", "-")), t["cned"]["text"])
         for t in data["timepoints"])
     notes = ("Each scan is measured on its own grid; the registration only pairs the lesions. Follow-up lesions are numbered "
              "as at baseline; a new lesion takes the next free number.",
