@@ -116,7 +116,7 @@ def response_block(section: ResponseSection, s, width: float, title_style: str =
               table([section.lesion_header, *section.lesions], [w * width for w in (0.11, 0.11, 0.12, 0.22, 0.1, 0.24, 0.1)], s, header=True)]
     story += [paragraph("Tumour burden, response and C-NED per time point", s["h2"]),
               table([section.timepoint_header, *section.timepoints],
-                    [w * width for w in (0.13, 0.09, 0.1, 0.08, 0.08, 0.14, 0.14, 0.24)], s, header=True)]
+                    [w * width for w in (0.12, 0.09, 0.1, 0.08, 0.1, 0.14, 0.14, 0.23)], s, header=True)]
     story += [paragraph(f"WARNING: {text}", s["warn"]) for text in section.warnings]
     return story + [Spacer(1, 4)] + [paragraph(text, s["small"]) for text in section.notes]
 

@@ -63,7 +63,8 @@ def response_section(data: Mapping[str, Any]) -> ResponseSection:
          f"{m['baseline_volume_ml']:.2f} → {m['followup_volume_ml']:.2f}", _pct(m["volume_change_percent"]),
          f"{m['baseline_axial_diameter_mm']:.1f} → {m['followup_axial_diameter_mm']:.1f}", _pct(m["diameter_change_percent"]))
         for m in data["lesions"])
-    responses = {row["name"]: (f"{row['recist_response']} ({_pct(row['recist_change_percent'])})",
+    responses = {row["name"]: (f"{row['recist_response']} ({_pct(row['recist_change_percent'])}"
+                               f"{', new lesion' if row['new_lesions'] else ''})",
                                f"{row['volumetric_response']} ({_pct(row['ttv_change_percent'])})") for row in data.get("series", [])}
     timepoints = tuple(
         (t["name"], _num(t["ttv_ml"], 2), _num(t["total_liver_ml"], 1), _num(t["tlvr"], 4), str(t["lesion_count"]),

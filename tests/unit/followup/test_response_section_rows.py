@@ -18,6 +18,6 @@ def test_each_follow_up_row_has_its_own_response(synthetic):
     assert rows["baseline"]["RECIST 1.1"] == rows["baseline"]["Volumetric"] == "-"
     assert rows["month 1"]["RECIST 1.1"] == f"{SD} (+0.0 %)" and rows["month 1"]["Volumetric"] == f"{SD} (+0.0 %)"
     last = data["series"][-1]
-    assert rows["followup"]["RECIST 1.1"].startswith(f"{PD} (") and rows["followup"]["Volumetric"].startswith(f"{PD} (")
+    assert rows["followup"]["RECIST 1.1"] == f"{PD} ({last['recist_change_percent']:+.1f} %, new lesion)"  # PD by the new lesion
     assert rows["followup"]["Volumetric"] == f"{PD} ({last['ttv_change_percent']:+.1f} %)"
     assert rows["followup"]["TTV mL"] == f"{followup.measurements.burden.ttv_ml:.2f}"
