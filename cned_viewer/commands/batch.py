@@ -28,7 +28,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,11 +36,12 @@ from cned_viewer.cohort.response_columns import RESPONSE_COLUMNS, response_cells
 from cned_viewer.cohort.runner import Journal, Task, rows_in_order, run_tasks, task_key
 from cned_viewer.commands.common import add_measure_options, check_output_path, measure_options, read_table, write_table
 from cned_viewer.commands.measure import CASE_COLUMNS, csv_cell
+from cned_viewer.core.clinical import ClinicalData
 from cned_viewer.core.labels import DEFAULT_LABEL_TABLE
 from cned_viewer.errors import UserError
 from cned_viewer.measure import MeasureOptions
 from cned_viewer.commands.score import add_decimal_option
-from cned_viewer.scores.cohort import check_header, output_columns, score_row
+from cned_viewer.scores.cohort import check_header, output_columns, row_clinical, score_row
 from cned_viewer.session import CaseSession
 from cned_viewer.session.comparison import compare_sessions, parse_targets
 from cned_viewer.session.headless import headless_session, open_case
@@ -143,9 +144,12 @@ def _measured_session(options: MeasureOptions, image: Path, labels: Path, mappin
 Reports = tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]
 
 
-def case_json(row: Mapping[str, Any], folder: Path, options: MeasureOptions) -> Reports:
+def case_json(row: Mapping[str, Any], folder: Path, options: MeasureOptions, decimal: str | None = None) -> Reports:
     """The row's measurement JSON, and with a follow-up its measurement JSON and the ``compare`` JSON (else None, None);
-    each case opened and measured by a headless session as the viewer does, then freed (:func:`_collected`)."""
+    each case opened and measured by a headless session as the viewer does, then freed (:func:`_collected`).
+
+    The comparison scores both time points with the row's clinical inputs; values typed for image items (a
+    ``tlvr`` cell) describe the baseline scan, so they are left out there."""
     image, labels = _path(row, "image", folder), _path(row, "labels", folder)
     if image is None or labels is None:
         raise UserError("the row needs an image and a labels path")
@@ -154,18 +158,20 @@ def case_json(row: Mapping[str, Any], folder: Path, options: MeasureOptions) -> 
     if followup_paths is None and targets is not None:
         raise UserError("targets are the RECIST targets of a follow-up; give followup and followup_labels, or leave targets empty")
     mapping = (row.get("label_map") or "").strip() or None
+    clinical = replace(row_clinical(row, decimal), overrides={})
     return _collected(lambda: _compared(options, (image, labels), followup_paths, mapping, targets,
-                                        (row.get("series") or "").strip() or None, _path(row, "segments", folder)))
+                                        (row.get("series") or "").strip() or None, _path(row, "segments", folder), clinical))
 
 
 def _compared(options: MeasureOptions, baseline_paths: tuple[Path, Path], followup_paths: tuple[Path, Path] | None,
-              mapping: str | None, targets: list[int] | None, series: str | None, segments: Path | None) -> Reports:
+              mapping: str | None, targets: list[int] | None, series: str | None, segments: Path | None,
+              clinical: ClinicalData) -> Reports:
     baseline = _measured_session(options, *baseline_paths, mapping, series, segments)
     if followup_paths is None:
         return baseline.measurements.to_json(), None, None
     try:
         followup = _measured_session(options, *followup_paths, mapping)
-        comparison = compare_sessions(baseline, followup, targets, targets_source="targets")
+        comparison = compare_sessions(baseline, followup, targets, clinical, targets_source="targets")
     except UserError as error:
         raise UserError(f"follow-up scan: {error}") from None
     return baseline.measurements.to_json(), followup.measurements.to_json(), comparison
@@ -175,7 +181,7 @@ def process_case(row: Mapping[str, Any], folder: Path, options: MeasureOptions, 
     """Open, measure, compare (with a follow-up) and score one case; the row's added cells (``batch_error`` empty), or only
     ``batch_error`` when the case cannot be measured or scored."""
     try:
-        report, followup, comparison = case_json(row, folder, options)
+        report, followup, comparison = case_json(row, folder, options, decimal)
         cells = {**measured_cells(report), **response_cells(comparison), **score_row(row, report, followup, decimal), ERROR_COLUMN: ""}
         cells["measured_followup_ttv_ml"] = "" if followup is None else csv_cell(followup["ttv_ml"])
         return cells

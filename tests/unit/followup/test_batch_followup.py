@@ -34,7 +34,7 @@ def batch_rows(pair_files, tmp_path_factory) -> dict[str, dict[str, str]]:
     follow = {"followup": str(pair_files["fu"]), "followup_labels": str(pair_files["fu_labels"])}
     _write(folder / "cases.csv", [
         {"patient_id": "baseline_only", **base, "differentiation": "poor"},
-        {"patient_id": "followup", **base, **follow},
+        {"patient_id": "followup", **base, **follow, "differentiation": "poor", "tlvr": "0.5"},
         {"patient_id": "targets", **base, **follow, "targets": "2"},
         {"patient_id": "bad_file", **base, **follow, "followup": "broken.nii.gz"},
         {"patient_id": "no_liver", **base, **follow, "followup_labels": "no_liver.nii.gz"},
@@ -79,6 +79,19 @@ def test_a_followup_row_gives_the_comparison_of_compare(batch_rows, synthetic):
     assert row["new_lesions"] == "1" and row["disappeared_lesions"] == "1"  # N is new, B disappeared
     assert float(row["liver_dice"]) > 0.95 and float(row["liver_mean_surface_distance_mm"]) < 1.5 and row["registration_warning"] == ""
     assert float(row["measured_followup_ttv_ml"]) == pytest.approx(synthetic[3].measurements.burden.ttv_ml)
+
+
+def test_a_followup_row_has_the_followup_c_ned_with_the_row_s_clinical_inputs(batch_rows, synthetic):
+    burden = synthetic[3].measurements.burden
+    row = batch_rows["followup"]  # poorly differentiated; a typed baseline TLVR of 0.5
+    assert float(row["followup_tlvr"]) == pytest.approx(burden.ttv_ml / burden.total_liver_ml, rel=1e-9)
+    assert float(row["followup_tlvr"]) < 0.23
+    assert row["cned_total"] == "2"  # the baseline: poor differentiation and the typed TLVR >= 0.23
+    # the follow-up: poor differentiation only (4 lesions <= 8, its own TLVR < 0.23): the typed TLVR is the baseline's
+    assert (row["followup_cned_total"], row["followup_cned_complete"], row["followup_cned_missing"]) == ("1", "1", "")
+    unknown = batch_rows["targets"]  # no differentiation in that row: unknown, never taken as 0
+    assert (unknown["followup_cned_total"], unknown["followup_cned_complete"]) == ("", "0")
+    assert "differentiation" in unknown["followup_cned_missing"]
 
 
 def test_the_targets_column_chooses_the_recist_targets(batch_rows, synthetic):
