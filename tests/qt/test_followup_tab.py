@@ -83,3 +83,23 @@ def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_w
     window.side_tabs.setCurrentWidget(window.followup_panel)
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     assert followups.names == [] and not fu_axial.isVisible() and window.views["sagittal"].isVisible()
+
+
+def test_a_poor_registration_is_shown_in_red_in_the_tab_and_the_list(qtbot, demo_window, wait_ready, shifted_demo, monkeypatch,
+                                                                   no_message_boxes) -> None:
+    """A registration whose livers do not line up (forced: Dice 0.62, 9 mm) puts every pair in doubt: the tab says so."""
+    from cned_viewer.followup import PhysicalMap
+    from cned_viewer.registration import Quality, Registration
+    from cned_viewer.session import followups as followups_module
+
+    poor = Registration(PhysicalMap(np.eye(3), np.zeros(3)), "affine", Quality(0.62, 9.0))  # the right map, poor figures
+    monkeypatch.setattr(followups_module, "register_followup", lambda *args: poor)
+    answers = iter([(shifted_demo[0], ""), (shifted_demo[1], "")])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: next(answers))
+    window = demo_window
+    window.actions["open-followup"].trigger()
+    panel = window.followup_panel
+    qtbot.waitUntil(lambda: panel.pairs.rowCount() > 0, timeout=120_000)
+    assert panel.warning.isVisible() and panel.warning.text() == poor.warning
+    assert "liver Dice 0.620 (needs >= 0.8)" in panel.warning.text() and "9.0 mm (needs <= 5 mm)" in panel.warning.text()
+    assert "poor registration" in panel.point_list.item(0).text() and no_message_boxes == []
