@@ -237,11 +237,15 @@ class RecoveryInfo:
         return int(self.manifest["edits"])
 
     def describe(self) -> str:
-        """``Patient ..., series ... (file): N edit(s), last saved 2026-11-30 14:05 (local time)``."""
+        """``Patient ..., series ... (file): N edit(s), resection plans, 1 follow-up scan, last saved 2026-11-30 14:05
+        (local time)``: what the save holds besides the clinical inputs."""
         source = self.source
         where = Path(source.bundle or source.image).name or ("the demo case" if not source.labels else Path(source.labels).name)
         title = f"{source.title} ({where})" if source.title else where
-        return f"{title}: {self.edits} edit(s), last saved {local_time(self.updated)} (local time)"
+        held = [f"{self.edits} edit(s)"] + (["resection plans"] if self.manifest.get("plans_file") else [])
+        scans = len((self.manifest.get("followups") or {}).get("scans") or [])
+        held += [f"{scans} follow-up scan{'s' if scans > 1 else ''}"] if scans else []
+        return f"{title}: {', '.join(held)}, last saved {local_time(self.updated)} (local time)"
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,8 @@ class FollowUpPanel(QScrollArea):
         self.chosen.emit(self.current_name())
 
     def show_response(self) -> None:
+        targets = self.followups.targets  # as chosen, restored from a bundle or a recovery save, or automatic again
+        self.targets_edit.setText("" if targets is None else ", ".join(map(str, targets)))
         data = self.followups.response_json()
         comparison = self.followups.comparison
         if data is None or comparison is None:

@@ -53,8 +53,8 @@ class DialogQuestions:
         return QFileDialog.getOpenFileName(self.parent, "Mapping file", "", "JSON (*.json)")[0] or None
 
     def recovery(self, info: RecoveryInfo) -> RecoveryChoice:
-        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved edits",
-                          f"A previous session ended with unsaved label edits:\n{info.describe()}\n\nRecover them?", parent=self.parent)
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work",
+                          f"A previous session ended with unsaved work:\n{info.describe()}\n\nRecover it?", parent=self.parent)
         recover_button = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(recover_button)
         discard_button = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)

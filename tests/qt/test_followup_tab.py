@@ -55,6 +55,13 @@ def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_w
         qtbot.keyClick(panel.targets_edit, Qt.Key.Key_Return)
     assert len(no_message_boxes) == 2 and all("RECIST targets" in text for text in no_message_boxes)
     assert followups.targets is None
+    panel.targets_edit.setText("2;1")
+    qtbot.keyClick(panel.targets_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.targets_edit.text() == "2, 1", timeout=30_000)  # the choice, as the session holds it
+    assert followups.targets == (2, 1) and followups.comparison.target_ids == (1, 2)
+    panel.targets_edit.clear()
+    qtbot.keyClick(panel.targets_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: followups.targets is None, timeout=30_000)
 
     fu_axial = window.followup_views.views["axial"]
     assert fu_axial.isVisible() and window.view3d.isVisible() and not window.views["sagittal"].isVisible()

@@ -56,8 +56,8 @@ class App:
         return ids[0] if ids else ""
 
     def recovery_offer(self) -> str:
-        """The id of the shown "Recover unsaved edits" question ("" while there is none)."""
-        ids = _xdotool("search", "--all", "--onlyvisible", "--pid", str(self.process.pid), "--name", "Recover unsaved edits").split()
+        """The id of the shown "Recover unsaved work" question ("" while there is none)."""
+        ids = _xdotool("search", "--all", "--onlyvisible", "--pid", str(self.process.pid), "--name", "Recover unsaved work").split()
         return ids[0] if ids else ""
 
     def recover(self) -> None:

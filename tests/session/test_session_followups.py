@@ -261,6 +261,7 @@ def test_a_killed_session_gets_its_follow_ups_back_without_registering(make_sess
     found = find_recoverable()
     assert len(found) == 1 and found[0].edits == 0 and [s["name"] for s in found[0].manifest["followups"]["scans"]] == \
         ["month 3", "no labels"]
+    assert ": 0 edit(s), 2 follow-up scans, last saved" in found[0].describe()  # the question names what comes back
     s = make_session(recover="recover")
     assert s.offer_recovery() is True
     fu = s.followups

@@ -50,7 +50,7 @@ def _killed_child(recovery: Path) -> tuple[str, int, float]:
 def test_killed_session_is_recovered_then_saved(make_session, tmp_path):
     checksum, edits, resected_ml = _killed_child(tmp_path / "recovery")
     found = find_recoverable()
-    assert len(found) == 1 and found[0].edits == edits == 2
+    assert len(found) == 1 and found[0].edits == edits == 2 and ": 2 edit(s), resection plans, last saved" in found[0].describe()
 
     s = make_session(recover="recover")
     assert s.offer_recovery() is True
