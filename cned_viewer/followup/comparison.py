@@ -51,31 +51,33 @@ class Comparison:
     target_ids: tuple[int, ...]
     followups: tuple[FollowupResult, ...]
 
-    def _recist_series(self) -> list[Assessment]:
-        return [f.recist for f in self.followups]
-
-    def _volumetric_series(self) -> list[Assessment]:
-        return [f.volumetric for f in self.followups]
+    def index(self, name: str | None = None) -> int:
+        """The position of the follow-up named ``name``; the last one's when None or not compared (no labels)."""
+        names = [f.point.name for f in self.followups]
+        return names.index(name) if name in names else len(names) - 1
 
     def curve(self) -> list[tuple[str, float, float]]:
         """``(time point name, TTV mL, RECIST sum of target diameters mm)`` from baseline to the last follow-up."""
         start = [(self.baseline.name, self.baseline.measurements.burden.ttv_ml, self.followups[0].recist.baseline)]
         return start + [(f.point.name, f.point.measurements.burden.ttv_ml, f.recist.current) for f in self.followups]
 
-    def to_json(self) -> dict[str, Any]:
-        """The last follow-up's lesions and responses at the top level; every time point's scores in ``timepoints``."""
-        last = self.followups[-1]
+    def to_json(self, name: str | None = None) -> dict[str, Any]:
+        """Follow-up ``name``'s lesions and responses (default: the last follow-up's) at the top level, as they stood at
+        that scan: the nadir, early shrinkage and depth of response from the scans up to it, whose scores are in
+        ``timepoints``."""
+        upto = self.followups[: self.index(name) + 1]
+        last, recist_series, volumetric_series = upto[-1], [f.recist for f in upto], [f.volumetric for f in upto]
         recist = {"target_ids": list(self.target_ids), **_assessment_json(last.recist, "sum_mm", RECIST),
                   "target_followup_diameters_mm": {str(k): v for k, v in sorted(last.target_diameters_mm.items())},
-                  "early_tumour_shrinkage": _ets_json(self._recist_series()),
-                  "depth_of_response_percent": depth_of_response_percent(self._recist_series())}
+                  "early_tumour_shrinkage": _ets_json(recist_series),
+                  "depth_of_response_percent": depth_of_response_percent(recist_series)}
         volumetric = {**_assessment_json(last.volumetric, "ttv_ml", VOLUMETRIC),
-                      "depth_of_response_percent": depth_of_response_percent(self._volumetric_series())}
+                      "depth_of_response_percent": depth_of_response_percent(volumetric_series)}
         return {"lesions": [m.to_json() for m in last.matches], "recist": recist, "volumetric": volumetric,
-                "timepoints": [timepoint_json(self.baseline)] + [timepoint_json(f.point) for f in self.followups],
+                "timepoints": [timepoint_json(self.baseline)] + [timepoint_json(f.point) for f in upto],
                 "series": [{"name": f.point.name, "recist_response": f.recist.response, "recist_change_percent": f.recist.change_percent,
                             "volumetric_response": f.volumetric.response, "ttv_change_percent": f.volumetric.change_percent,
-                            "new_lesions": f.new_lesions} for f in self.followups]}
+                            "new_lesions": f.new_lesions} for f in upto]}
 
 
 def _assessment_json(a: Assessment, key: str, criteria: Criteria) -> dict[str, Any]:

@@ -248,12 +248,14 @@ class CaseFollowUps:
         return _mapped(point.case.image.geometry, case.image.geometry, point.map, index_zyx)
 
     # -- the report ---------------------------------------------------------------------------------
-    def response_json(self) -> dict[str, Any] | None:
-        """The ``compare`` command's JSON for the last compared follow-up (the report's Response section); None without one."""
+    def response_json(self, name: str | None = None) -> dict[str, Any] | None:
+        """The ``compare`` command's JSON for follow-up ``name`` as it stood at that scan (default, or a scan without
+        labels: the last compared one, as the report's Response section shows it); None without a comparison."""
         comparison = self.comparison
         if comparison is None:
             return None
-        last = next((p for p in self.points if p.name == comparison.followups[-1].point.name), None)
+        result = comparison.followups[comparison.index(name)]
+        last = next((p for p in self.points if p.name == result.point.name), None)
         if last is None or last.registration is None:
             return None
         case = self.session.case
@@ -261,7 +263,7 @@ class CaseFollowUps:
                     *(f"{last.name}: {w}" for w in last.case.warnings)]
         return {"baseline": {"image": None if case is None else case.metadata.get("source")},
                 "followup": {"name": last.name, "image": last.source, "study_date": last.study_date},
-                "registration": last.registration.to_json(), **comparison.to_json(), "warnings": list(dict.fromkeys(warnings))}
+                "registration": last.registration.to_json(), **comparison.to_json(last.name), "warnings": list(dict.fromkeys(warnings))}
 
     # -- unsaved changes ----------------------------------------------------------------------------
     def _touched(self) -> None:

@@ -25,17 +25,18 @@ from cned_viewer.ui.file_dialogs import IMAGE_FILTER, LABEL_FILTER
 from cned_viewer.ui.report_rows import figures_html, fill_table
 from cned_viewer.ui.response_chart import ResponseChart
 
-#: Baseline lesion colour in 3D by its status at the last follow-up (a new lesion is not on the baseline).
+#: Baseline lesion colour in 3D by its status at the follow-up shown (a new lesion is not on the baseline).
 STATUS_RGB = {PERSISTING: (245, 160, 40), DISAPPEARED: (50, 200, 90), MERGED: (170, 90, 220), SPLIT: (170, 90, 220)}
 STATUS_LEGEND = "3D: baseline lesions persisting orange, disappeared green, merged or split purple."
 
 
-def followup_statuses(comparison: Any) -> dict[int, str] | None:
-    """Baseline lesion number -> ``status, +12 %`` (volume change) at the last follow-up; None without a comparison."""
+def followup_statuses(comparison: Any, name: str | None = None) -> dict[int, str] | None:
+    """Baseline lesion number -> ``status, +12 %`` (volume change) at follow-up ``name`` (default: the last compared);
+    None without a comparison."""
     if comparison is None:
         return None
     out = {}
-    for match in comparison.followups[-1].matches:
+    for match in comparison.followups[comparison.index(name)].matches:
         change = match.volume_change_percent
         for lesion_id in match.baseline_ids:
             out[lesion_id] = match.status if change is None else f"{match.status}, {change:+.0f} %"
@@ -64,6 +65,7 @@ class FollowUpPanel(QScrollArea):
         buttons = QHBoxLayout()
         self.open_button, self.open_dicom_button = QPushButton("Open follow-up scan..."), QPushButton("DICOM folder...")
         self.remove_button = QPushButton("Remove")
+        self._listed: list[str] = []  # the names in the list, to show a scan just opened
         self.open_button.clicked.connect(self.open_file)
         self.open_dicom_button.clicked.connect(self.open_dicom)
         self.remove_button.clicked.connect(self.remove)
@@ -72,7 +74,7 @@ class FollowUpPanel(QScrollArea):
         layout.addLayout(buttons)
         self.point_list = QListWidget()
         self.point_list.setMaximumHeight(70)
-        self.point_list.currentRowChanged.connect(lambda _row: self.chosen.emit(self.current_name()))
+        self.point_list.currentRowChanged.connect(lambda _row: (self.show_response(), self.chosen.emit(self.current_name())))
         layout.addWidget(self.point_list)
         targets = QHBoxLayout()
         targets.addWidget(QLabel("RECIST targets (baseline #):"))
@@ -145,24 +147,29 @@ class FollowUpPanel(QScrollArea):
 
     # -- model -> view ------------------------------------------------------------------------------------
     def show_points(self) -> None:
-        current = self.current_name()
+        names = self.followups.names
+        row = self.point_list.currentRow()
+        previous = self._listed[row] if 0 <= row < len(self._listed) else None  # rows may move: a scan sorts by date
+        opened = [name for name in names if name not in self._listed]  # a scan just opened is shown
+        current = opened[-1] if opened else previous
+        self._listed = names
         self.point_list.blockSignals(True)
         self.point_list.clear()
         for point in self.followups.points:
             self.point_list.addItem(point_text(point))
-        names = self.followups.names
         self.point_list.setCurrentRow(names.index(current) if current in names else len(names) - 1)
         self.point_list.blockSignals(False)
         has_case = self.session.case is not None
         self.open_button.setEnabled(has_case)
         self.open_dicom_button.setEnabled(has_case)
         self.remove_button.setEnabled(bool(names))
+        self.show_response()
         self.chosen.emit(self.current_name())
 
     def show_response(self) -> None:
         targets = self.followups.targets  # as chosen, restored from a bundle or a recovery save, or automatic again
         self.targets_edit.setText("" if targets is None else ", ".join(map(str, targets)))
-        data = self.followups.response_json()
+        data = self.followups.response_json(self.current_name())
         comparison = self.followups.comparison
         if data is None or comparison is None:
             self.warning.setText("")

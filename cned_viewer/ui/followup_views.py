@@ -41,11 +41,11 @@ class FollowUpViews(QObject):
         panel.chosen.connect(self.show_followup)
 
     def status_colours(self) -> dict[int, tuple[int, int, int]] | None:
-        """Baseline lesion number -> RGB of its status at the last follow-up; None without a comparison."""
+        """Baseline lesion number -> RGB of its status at the follow-up shown; None without a comparison."""
         comparison = self.followups.comparison
         if comparison is None:
             return None
-        return {lesion_id: STATUS_RGB[match.status] for match in comparison.followups[-1].matches
+        return {lesion_id: STATUS_RGB[match.status] for match in comparison.followups[comparison.index(self.name)].matches
                 for lesion_id in match.baseline_ids if match.status in STATUS_RGB}
 
     def show_followup(self, name: str | None) -> None:

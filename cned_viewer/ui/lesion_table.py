@@ -45,7 +45,8 @@ COLUMNS: dict[str, Callable[[Lesion], tuple[Any, str]]] = {
     "HV dist. (mm)": lambda l: _distance(l.hepatic_vein_distance_mm),
     "HV contact": lambda l: _contact(l.hepatic_vein_distance_mm, l.hepatic_vein_contact),
 }
-#: The last column: each lesion's status at the last follow-up ("-" without one), from :meth:`LesionTable.set_followup`.
+#: The last column: each lesion's status at the follow-up chosen in the Follow-up tab (the last by default; "-" without
+#: one), from :meth:`LesionTable.set_followup`.
 FOLLOWUP = "Follow-up"
 #: Columns shown as text (left-aligned) or as a yes/no flag (centred); the others are numbers.
 TEXT_COLUMNS = ("Lesion", "Segm.")
@@ -119,7 +120,9 @@ class LesionTable(QTableWidget):
         self.blockSignals(False)
 
     def set_followup(self, statuses: dict[int, str] | None) -> None:
-        """Each baseline lesion's status at the last follow-up (e.g. ``persisting, -42 %``); None: no follow-up."""
+        """Each baseline lesion's status at the chosen follow-up (e.g. ``persisting, -42 %``); None: no follow-up."""
+        if dict(statuses or {}) == self.followup:
+            return
         self.followup = dict(statuses or {})
         selected = self.selected_lesion()
         self.set_lesions(self.lesions)

@@ -71,7 +71,6 @@ class Panels:
         self.side_tabs.currentChanged.connect(lambda _i: self.show_layout())
         self.followup_panel.chosen.connect(lambda _name: self.show_layout())
         session.followups.compared.connect(lambda _comparison: self.show_layout())
-        session.followups.compared.connect(lambda comparison: self.lesion_table.set_followup(followup_statuses(comparison)))
         self.segment_panel.view_mode.connect(self.set_view_mode)
         self.lesion_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.lesion_table.customContextMenuRequested.connect(self._lesion_menu)
@@ -122,6 +121,7 @@ class Panels:
         self.views["sagittal"].setVisible(not followup)
         self.view3d.scene.colour_lesions(self.followup_views.status_colours() if followup else None)
         self.view3d.refresh_picture()
+        self.lesion_table.set_followup(followup_statuses(self.followup_views.followups.comparison, self.followup_views.name))
 
     # -- navigation --------------------------------------------------------------------------------
     def set_point(self, index_zyx: tuple[int, int, int]) -> None:

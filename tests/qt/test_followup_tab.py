@@ -13,6 +13,9 @@ import pytest
 import SimpleITK as sitk
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog
+from scipy import ndimage
+
+from cned_viewer.core.labels import LIVER_PARENCHYMA, TUMOUR
 
 SHIFT_ZYX = (3, 6, -4)
 
@@ -110,3 +113,47 @@ def test_a_poor_registration_is_shown_in_red_in_the_tab_and_the_list(qtbot, demo
     assert panel.warning.isVisible() and panel.warning.text() == poor.warning
     assert "liver Dice 0.620 (needs >= 0.8)" in panel.warning.text() and "9.0 mm (needs <= 5 mm)" in panel.warning.text()
     assert "poor registration" in panel.point_list.item(0).text() and no_message_boxes == []
+
+
+@pytest.fixture(scope="module")
+def erased_demo(shifted_demo, tmp_path_factory):
+    """The shifted demo with its largest lesion painted over as liver: at this scan one baseline lesion has gone."""
+    folder = tmp_path_factory.mktemp("erased")
+    labels = sitk.ReadImage(shifted_demo[1])
+    array = sitk.GetArrayFromImage(labels)
+    components, count = ndimage.label(array == TUMOUR)
+    largest = 1 + int(np.argmax(ndimage.sum_labels(np.ones_like(array), components, range(1, count + 1))))
+    array[components == largest] = LIVER_PARENCHYMA
+    erased = sitk.GetImageFromArray(array)
+    erased.CopyInformation(labels)
+    sitk.WriteImage(erased, str(folder / "labels.nii.gz"))
+    (folder / "erased.nii.gz").symlink_to(shifted_demo[0])
+    return [str(folder / "erased.nii.gz"), str(folder / "labels.nii.gz")]
+
+
+def test_choosing_a_follow_up_in_the_list_shows_its_pairs_table_column_and_3d_colours(qtbot, demo_window, shifted_demo, erased_demo,
+                                                                                        monkeypatch, no_message_boxes) -> None:
+    window, panel = demo_window, demo_window.followup_panel
+    followups = window.session.followups
+    answers = iter([(shifted_demo[0], ""), (shifted_demo[1], ""), (erased_demo[0], ""), (erased_demo[1], "")])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: next(answers))
+    window.actions["open-followup"].trigger()
+    qtbot.waitUntil(lambda: followups.comparison is not None, timeout=120_000)
+    qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: followups.comparison is not None and len(followups.comparison.followups) == 2, timeout=120_000)
+    assert followups.names == ["image", "erased"] and panel.current_name() == "erased"  # the scan just opened is shown
+
+    def shown() -> tuple[list[str], set[str], dict]:
+        column = window.lesion_table.columnCount() - 1
+        statuses = [panel.pairs.item(r, 2).text() for r in range(panel.pairs.rowCount())]
+        table = {window.lesion_table.item(r, column).text().split(",")[0] for r in range(window.lesion_table.rowCount())}
+        return statuses, table, window.view3d.scene.lesion_colours
+
+    statuses, table, colours = shown()
+    gone = [lesion_id for lesion_id, rgb in colours.items() if rgb == (50, 200, 90)]
+    assert statuses.count("disappeared") == 1 and table == {"persisting", "disappeared"} and len(gone) == 1
+    assert window.followup_views.views["axial"].title == "erased: "
+    qtbot.mouseClick(panel.point_list.viewport(), Qt.MouseButton.LeftButton, pos=panel.point_list.visualItemRect(panel.point_list.item(0)).center())
+    statuses, table, colours = shown()
+    assert set(statuses) == {"persisting"} and table == {"persisting"} and gone[0] in colours and colours[gone[0]] == (245, 160, 40)
+    assert window.followup_views.views["axial"].title == "image: " and no_message_boxes == []

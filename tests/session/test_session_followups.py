@@ -106,6 +106,9 @@ def test_follow_ups_are_ordered_by_study_date_and_one_without_labels_is_listed(c
     assert len(register_calls) == 2  # the scan without labels is not registered
     assert [f.point.name for f in fu.comparison.followups] == ["month 1", "month 3"]
     assert [t["name"] for t in fu.comparison.to_json()["timepoints"]] == ["baseline", "month 1", "month 3"]
+    shown = {name: fu.response_json(name) for name in (None, "month 1", "month 3", "no date")}
+    assert [data["followup"]["name"] for data in shown.values()] == ["month 3", "month 1", "month 3", "month 3"]
+    assert [t["name"] for t in shown["month 1"]["timepoints"]] == ["baseline", "month 1"]  # as it stood at month 1
     fu.open(files["fu"])
     assert "fu" in fu.names  # named after the file
     messages = record(compared.failed)

@@ -1,4 +1,4 @@
-"""The report's time-point rows: every follow-up with its own RECIST and volumetric class, not only the last."""
+"""Several follow-ups: each one's figures as they stood at that scan, and the report's rows for every time point."""
 
 from __future__ import annotations
 
@@ -21,3 +21,14 @@ def test_each_follow_up_row_has_its_own_response(synthetic):
     assert rows["followup"]["RECIST 1.1"] == f"{PD} ({last['recist_change_percent']:+.1f} %, new lesion)"  # PD by the new lesion
     assert rows["followup"]["Volumetric"] == f"{PD} ({last['ttv_change_percent']:+.1f} %)"
     assert rows["followup"]["TTV mL"] == f"{followup.measurements.burden.ttv_ml:.2f}"
+
+
+def test_an_earlier_follow_up_reads_as_the_comparison_made_at_that_time(synthetic):
+    """``to_json(name)`` of a series equals the comparison of the scans up to ``name`` alone (nadir, ETS, depth)."""
+    pair, registration, baseline, followup, _ = synthetic
+    unchanged = TimePoint.measure("month 1", pair.baseline_labels)
+    identity = PhysicalMap(np.eye(3), np.zeros(3))
+    both = compare(baseline, [(unchanged, identity), (followup, registration.transform)])
+    assert both.to_json("month 1") == compare(baseline, [(unchanged, identity)]).to_json()
+    assert both.to_json("followup") == both.to_json() == both.to_json("not compared")  # the last, by name or by default
+    assert [both.index(n) for n in ("month 1", "followup", None)] == [0, 1, 1]
