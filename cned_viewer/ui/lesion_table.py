@@ -60,7 +60,7 @@ HEADER_TIPS = {
     "PV contact": "portal vein contact: no parenchyma separates lesion and vein (within the contact threshold)",
     "HV dist. (mm)": "minimum distance to the hepatic veins / IVC ('-': no hepatic vein label)",
     "HV contact": "hepatic vein / IVC contact: no parenchyma separates lesion and vein (within the contact threshold)",
-    FOLLOWUP: "status at the last follow-up scan and the volume change (Follow-up tab)",
+    FOLLOWUP: "status at the follow-up scan chosen in the Follow-up tab, and the volume change",
 }
 
 
@@ -119,8 +119,10 @@ class LesionTable(QTableWidget):
         self.sortItems(0, Qt.SortOrder.AscendingOrder)
         self.blockSignals(False)
 
-    def set_followup(self, statuses: dict[int, str] | None) -> None:
-        """Each baseline lesion's status at the chosen follow-up (e.g. ``persisting, -42 %``); None: no follow-up."""
+    def set_followup(self, statuses: dict[int, str] | None, name: str | None = None) -> None:
+        """Each baseline lesion's status at follow-up ``name`` (e.g. ``persisting, -42 %``), named in the column's
+        heading; None: no follow-up."""
+        self.horizontalHeaderItem(len(COLUMNS)).setText(f"{FOLLOWUP}: {name}" if statuses and name else FOLLOWUP)
         if dict(statuses or {}) == self.followup:
             return
         self.followup = dict(statuses or {})

@@ -121,7 +121,9 @@ class Panels:
         self.views["sagittal"].setVisible(not followup)
         self.view3d.scene.colour_lesions(self.followup_views.status_colours() if followup else None)
         self.view3d.refresh_picture()
-        self.lesion_table.set_followup(followup_statuses(self.followup_views.followups.comparison, self.followup_views.name))
+        comparison, name = self.followup_views.followups.comparison, self.followup_views.name
+        self.lesion_table.set_followup(followup_statuses(comparison, name), None if comparison is None else
+                                       comparison.followups[comparison.index(name)].point.name)
 
     # -- navigation --------------------------------------------------------------------------------
     def set_point(self, index_zyx: tuple[int, int, int]) -> None:

@@ -86,13 +86,14 @@ def test_open_followup_shows_pairs_response_chart_and_linked_views(qtbot, demo_w
     assert base_axial.index == fu_axial.index - SHIFT_ZYX[0]
 
     column = window.lesion_table.columnCount() - 1
-    assert window.lesion_table.horizontalHeaderItem(column).text() == "Follow-up"
+    assert window.lesion_table.horizontalHeaderItem(column).text() == "Follow-up: image"  # the scan it shows
     assert {window.lesion_table.item(r, column).text() for r in range(window.lesion_table.rowCount())} == {"persisting, +0 %"}
     window.side_tabs.setCurrentWidget(window.lesion_table)
     assert window.views["sagittal"].isVisible() and not fu_axial.isVisible() and window.view3d.scene.lesion_colours is None
     window.side_tabs.setCurrentWidget(window.followup_panel)
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     assert followups.names == [] and not fu_axial.isVisible() and window.views["sagittal"].isVisible()
+    qtbot.waitUntil(lambda: window.lesion_table.horizontalHeaderItem(column).text() == "Follow-up")
 
 
 def test_a_poor_registration_is_shown_in_red_in_the_tab_and_the_list(qtbot, demo_window, wait_ready, shifted_demo, monkeypatch,
@@ -147,6 +148,8 @@ def test_choosing_a_follow_up_in_the_list_shows_its_pairs_table_column_and_3d_co
         column = window.lesion_table.columnCount() - 1
         statuses = [panel.pairs.item(r, 2).text() for r in range(panel.pairs.rowCount())]
         table = {window.lesion_table.item(r, column).text().split(",")[0] for r in range(window.lesion_table.rowCount())}
+        heading = window.lesion_table.horizontalHeaderItem(column).text()
+        assert heading == f"Follow-up: {panel.current_name()}"
         return statuses, table, window.view3d.scene.lesion_colours
 
     statuses, table, colours = shown()
