@@ -56,6 +56,10 @@ class Comparison:
         names = [f.point.name for f in self.followups]
         return names.index(name) if name in names else len(names) - 1
 
+    def result(self, name: str | None = None) -> FollowupResult:
+        """The follow-up named ``name``; the last one when None or not compared (:meth:`index`)."""
+        return self.followups[self.index(name)]
+
     def curve(self) -> list[tuple[str, float, float]]:
         """``(time point name, TTV mL, RECIST sum of target diameters mm)`` from baseline to the last follow-up."""
         start = [(self.baseline.name, self.baseline.measurements.burden.ttv_ml, self.followups[0].recist.baseline)]

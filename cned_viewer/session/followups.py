@@ -254,7 +254,7 @@ class CaseFollowUps:
         comparison = self.comparison
         if comparison is None:
             return None
-        result = comparison.followups[comparison.index(name)]
+        result = comparison.result(name)
         last = next((p for p in self.points if p.name == result.point.name), None)
         if last is None or last.registration is None:
             return None

@@ -8,7 +8,6 @@ so the tab and the PDF cannot disagree. A registration warning is shown in red a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from cned_viewer.errors import UserError
+from cned_viewer.followup import FollowupResult
 from cned_viewer.followup.matching import DISAPPEARED, MERGED, PERSISTING, SPLIT
 from cned_viewer.report.response_section import response_section
 from cned_viewer.session import CaseSession
@@ -30,13 +30,12 @@ STATUS_RGB = {PERSISTING: (245, 160, 40), DISAPPEARED: (50, 200, 90), MERGED: (1
 STATUS_LEGEND = "3D: baseline lesions persisting orange, disappeared green, merged or split purple."
 
 
-def followup_statuses(comparison: Any, name: str | None = None) -> dict[int, str] | None:
-    """Baseline lesion number -> ``status, +12 %`` (volume change) at follow-up ``name`` (default: the last compared);
-    None without a comparison."""
-    if comparison is None:
+def followup_statuses(result: FollowupResult | None) -> dict[int, str] | None:
+    """Baseline lesion number -> ``status, +12 %`` (volume change) at one follow-up; None without one."""
+    if result is None:
         return None
     out = {}
-    for match in comparison.followups[comparison.index(name)].matches:
+    for match in result.matches:
         change = match.volume_change_percent
         for lesion_id in match.baseline_ids:
             out[lesion_id] = match.status if change is None else f"{match.status}, {change:+.0f} %"

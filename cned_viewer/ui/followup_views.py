@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject
 
+from cned_viewer.followup import FollowupResult
 from cned_viewer.session import CaseSession
 from cned_viewer.ui.followup_panel import STATUS_RGB, FollowUpPanel
 from cned_viewer.ui.slice_view import SliceView
@@ -40,12 +41,17 @@ class FollowUpViews(QObject):
         self.views["axial"].slice_changed.connect(lambda index: self._link_slice(self.views["axial"], baseline["axial"], self.followups.to_baseline))
         panel.chosen.connect(self.show_followup)
 
+    def result(self) -> FollowupResult | None:
+        """The comparison of the follow-up shown (the last compared one when none is); None without a comparison."""
+        comparison = self.followups.comparison
+        return None if comparison is None else comparison.result(self.name)
+
     def status_colours(self) -> dict[int, tuple[int, int, int]] | None:
         """Baseline lesion number -> RGB of its status at the follow-up shown; None without a comparison."""
-        comparison = self.followups.comparison
-        if comparison is None:
+        result = self.result()
+        if result is None:
             return None
-        return {lesion_id: STATUS_RGB[match.status] for match in comparison.followups[comparison.index(self.name)].matches
+        return {lesion_id: STATUS_RGB[match.status] for match in result.matches
                 for lesion_id in match.baseline_ids if match.status in STATUS_RGB}
 
     def show_followup(self, name: str | None) -> None:

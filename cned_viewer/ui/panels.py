@@ -121,9 +121,8 @@ class Panels:
         self.views["sagittal"].setVisible(not followup)
         self.view3d.scene.colour_lesions(self.followup_views.status_colours() if followup else None)
         self.view3d.refresh_picture()
-        comparison, name = self.followup_views.followups.comparison, self.followup_views.name
-        self.lesion_table.set_followup(followup_statuses(comparison, name), None if comparison is None else
-                                       comparison.followups[comparison.index(name)].point.name)
+        result = self.followup_views.result()
+        self.lesion_table.set_followup(followup_statuses(result), None if result is None else result.point.name)
 
     # -- navigation --------------------------------------------------------------------------------
     def set_point(self, index_zyx: tuple[int, int, int]) -> None:
