@@ -22,8 +22,8 @@ class DialogQuestions:
     def unsaved_edits(self) -> UnsavedChoice:
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self.parent, "Unsaved changes", "The case has changes that are not saved (label edits, clinical inputs or "
-            "resection plans). Save them?",
+            self.parent, "Unsaved changes", "The case has changes that are not saved (label edits, clinical inputs, "
+            "resection plans or follow-up scans). Save them?",
             buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save,
         )
         return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")  # type: ignore[return-value]
