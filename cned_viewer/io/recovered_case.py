@@ -73,13 +73,13 @@ def _reloaded(scan: dict[str, Any], known: list[SavedFollowUp]) -> SavedFollowUp
             raise UserError(f"{path} is not there any more")
     same = next((k for k in known if k.image_file and Path(k.image_file) == Path(image)), None)
     if same is not None and same.labels is not None and array_digest(same.labels.array) == scan.get("labels_sha256"):
-        return SavedFollowUp(str(scan["name"]), scan.get("study_date"), scan.get("source"), same.image, same.labels,
-                             scan.get("registration"), image, same.label_map)
-    case = load_case(image, labels or None, scan.get("label_map"))
-    if case.labels is not None and array_digest(case.labels.array) != scan.get("labels_sha256"):
-        raise UserError(f"its labels file {labels} changed since")
-    saved = SavedFollowUp(str(scan["name"]), scan.get("study_date"), scan.get("source"), case.image, case.labels,
-                          scan.get("registration") if case.labels is not None else None, image, scan.get("label_map"))
+        volume, label_map, mapping = same.image, same.labels, same.label_map  # the bundle's own copy, read already
+    else:
+        case = load_case(image, labels or None, scan.get("label_map"))
+        if case.labels is not None and array_digest(case.labels.array) != scan.get("labels_sha256"):
+            raise UserError(f"its labels file {labels} changed since")
+        volume, label_map, mapping = case.image, case.labels, scan.get("label_map")
+    saved = SavedFollowUp(str(scan["name"]), scan.get("study_date"), scan.get("source"), volume, label_map,
+                          scan.get("registration") if label_map is not None else None, image, mapping)
     _ = saved.transform  # checked now: a bad transform is a damaged entry
     return saved
-
