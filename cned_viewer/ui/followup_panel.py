@@ -102,7 +102,7 @@ class FollowUpPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.followups.changed.connect(self.show_points)
         self.followups.compared.connect(lambda _comparison: self.show_response())
-        session.case_opened.connect(lambda _case: (self.show_points(), self.show_response()))
+        session.case_opened.connect(lambda _case: self.show_points())  # it shows the response too
         self.show_points()
 
     # -- user inputs ----------------------------------------------------------------------------------
